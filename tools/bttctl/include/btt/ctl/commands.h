@@ -1,0 +1,16 @@
+#pragma once
+// Each group of bttctl commands registers itself on the app; run() calls them in order.
+
+#include <CLI/CLI.hpp>
+
+#include <btt/ctl/context.h>
+
+namespace btt::ctl {
+
+// Entry point used by main() and by tests: parses argv, runs one command, prints its
+// output, returns the process exit code (never throws).
+int run(int argc, const char* const* argv);
+
+void add_db_commands(CLI::App& app, Context& ctx);  // db migrate, db status
+
+}  // namespace btt::ctl

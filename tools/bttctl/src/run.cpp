@@ -1,0 +1,39 @@
+#include <iostream>
+
+#include <btt/ctl/commands.h>
+
+namespace btt::ctl {
+
+int run(int argc, const char* const* argv) {
+    CLI::App app{
+        "bttctl: client, operator and auditor tool for bttnode (BTT payment channels on Tron).\n"
+        "Exit codes: 0 ok, 1 invalid signature or mismatch, 2 bad usage or malformed input,\n"
+        "3 chain or network failure."};
+    app.set_help_all_flag("--help-all", "Show help for every command");
+    app.require_subcommand(1);
+    Context ctx;
+    app.add_flag("--json", ctx.json, "Print results as one JSON object");
+
+    add_db_commands(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "bttctl: " << e.what() << "\n(see bttctl --help)\n";
+        return static_cast<int>(ExitCode::Usage);
+    } catch (const CommandError& e) {
+        std::cerr << "bttctl: " << e.what() << "\n";
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        std::cerr << "bttctl: " << e.what() << "\n";
+        return static_cast<int>(ExitCode::Network);
+    }
+    if (!ctx.out.empty()) std::cout << ctx.out.render(ctx.json);
+    return static_cast<int>(ctx.exit_code);
+}
+
+}  // namespace btt::ctl
