@@ -1,0 +1,9 @@
+# Unit tests of tron/ (pure encoding, crypto) and its key-file I/O.
+target_sources(unit_tests PRIVATE
+    unit/tron/vectors_test.cpp
+    unit/tron/address_test.cpp
+    unit/tron/signature_test.cpp
+    unit/tron/transaction_test.cpp
+    unit/tron/key_file_test.cpp
+)
+target_link_libraries(unit_tests PRIVATE btt_tron btt_tron_io)
