@@ -1,4 +1,6 @@
 // bttctl db migrate | db status: the schema of a bttnode database.
+#include <memory>
+
 #include <fmt/format.h>
 #include <pqxx/pqxx>
 
@@ -30,9 +32,10 @@ pqxx::connection connect(const std::string& url) {
 void add_db_commands(CLI::App& app, Context& ctx) {
     auto* db = app.add_subcommand("db", "Database schema: apply and inspect migrations");
     db->require_subcommand(1);
-    static std::string url;  // CLI11 binds options to storage that outlives parsing
-    auto add_url = [](CLI::App* cmd) {
-        cmd->add_option("--database", url,
+    // Per-run storage (run() may be called many times in one process, e.g. by tests).
+    auto url = std::make_shared<std::string>();
+    auto add_url = [url](CLI::App* cmd) {
+        cmd->add_option("--database", *url,
                         "libpq connection string or URL (env BTT_DATABASE_URL), e.g. "
                         "postgresql://btt@127.0.0.1/btt")
             ->envname("BTT_DATABASE_URL")
@@ -41,8 +44,8 @@ void add_db_commands(CLI::App& app, Context& ctx) {
 
     auto* migrate = db->add_subcommand("migrate", "Apply the migrations this build knows");
     add_url(migrate);
-    migrate->callback([&ctx] {
-        auto conn = connect(url);
+    migrate->callback([&ctx, url] {
+        auto conn = connect(*url);
         try {
             const auto result = node::migrate(conn, node::embedded_migrations());
             ctx.out.add("applied", result.applied);
@@ -56,8 +59,8 @@ void add_db_commands(CLI::App& app, Context& ctx) {
 
     auto* status = db->add_subcommand("status", "Show applied and pending migrations");
     add_url(status);
-    status->callback([&ctx] {
-        auto conn = connect(url);
+    status->callback([&ctx, url] {
+        auto conn = connect(*url);
         try {
             const auto& known = node::embedded_migrations();
             const auto applied = node::applied_migrations(conn);

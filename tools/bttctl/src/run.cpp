@@ -14,6 +14,10 @@ int run(int argc, const char* const* argv) {
     Context ctx;
     app.add_flag("--json", ctx.json, "Print results as one JSON object");
 
+    add_key_commands(app, ctx);
+    add_tx_commands(app, ctx);
+    add_message_commands(app, ctx);
+    add_proof_commands(app, ctx);
     add_db_commands(app, ctx);
 
     try {

@@ -1,0 +1,235 @@
+// bttctl's key/tx/message/proof commands reproduce every SDK vector, and every malformed
+// input class exits 2 with a reason on stderr.
+#include <gtest/gtest.h>
+
+#include <btt/testkit/vectors.h>
+
+#include "bttctl_runner.h"
+
+namespace {
+
+using btt::testing::run_ctl;
+using nlohmann::json;
+
+const json& vectors() { return btt::testkit::tron_vectors(); }
+
+std::string key_of(const std::string& address_hex) {
+    for (const auto& k : vectors()["keys"]) {
+        if (k["address_hex"] == address_hex) return k["private_key"];
+    }
+    return "";
+}
+
+std::vector<json> transfers() {
+    std::vector<json> out;
+    for (const auto& k : vectors()["keys"]) {
+        for (const char* kind : {"trc10_transfer_with_memo", "trc10_transfer", "trx_transfer"}) {
+            out.push_back(k[kind]);
+        }
+    }
+    for (const auto& e : vectors()["edge_cases"]) {
+        if (e.contains("raw_data_hex")) out.push_back(e);
+    }
+    return out;
+}
+
+std::vector<std::string> build_args(const json& p) {
+    const bool asset = p.contains("asset_name_ascii");
+    std::vector<std::string> args = {"--json", "tx", asset ? "transfer-asset" : "transfer",
+                                     "--private-key", key_of(p["owner_address"]),
+                                     "--to", p["to_address"],
+                                     "--amount", std::to_string(p["amount"].get<long long>()),
+                                     "--ref-block-bytes", p["ref_block_bytes"],
+                                     "--ref-block-hash", p["ref_block_hash"],
+                                     "--expiration", std::to_string(p["expiration"].get<long long>()),
+                                     "--timestamp", std::to_string(p["timestamp"].get<long long>())};
+    if (asset) {
+        args.push_back("--token");
+        args.push_back(p["asset_name_ascii"]);
+    }
+    if (p.contains("data_hex") && p["data_hex"].is_string()) {
+        args.push_back("--memo-hex");
+        args.push_back(p["data_hex"]);
+    }
+    return args;
+}
+
+TEST(BttctlTron, KeyAddressReproducesEveryVectorKey) {
+    for (const auto& k : vectors()["keys"]) {
+        const auto r = run_ctl({"--json", "key", "address", "--private-key", k["private_key"]});
+        ASSERT_EQ(r.code, 0) << r.err;
+        const auto j = r.json();
+        EXPECT_EQ(j["address"], k["address_base58"]);
+        EXPECT_EQ(j["address_hex"], k["address_hex"]);
+        EXPECT_EQ(j["public_key"], k["public_key_uncompressed"]);
+        const auto p = run_ctl({"--json", "key", "address", "--public-key", k["public_key_compressed"]});
+        ASSERT_EQ(p.code, 0) << p.err;
+        EXPECT_EQ(p.json()["address"], k["address_base58"]);
+    }
+}
+
+TEST(BttctlTron, KeyNewGivesAConsistentFreshKey) {
+    const auto a = run_ctl({"--json", "key", "new"});
+    const auto b = run_ctl({"--json", "key", "new"});
+    ASSERT_EQ(a.code, 0);
+    EXPECT_NE(a.json()["private_key"], b.json()["private_key"]);
+    const auto again = run_ctl({"--json", "key", "address", "--private-key", a.json()["private_key"]});
+    EXPECT_EQ(again.json()["address"], a.json()["address"]);
+    EXPECT_EQ(a.json()["address_hex"].get<std::string>().substr(0, 2), "41");
+}
+
+TEST(BttctlTron, TxCommandsReproduceEveryTransferVector) {
+    const auto all = transfers();
+    ASSERT_GE(all.size(), 28u);
+    for (const auto& v : all) {
+        SCOPED_TRACE(v.value("description", v.value("name", "")));
+        const auto r = run_ctl(build_args(v["params"]));
+        ASSERT_EQ(r.code, 0) << r.err;
+        const auto j = r.json();
+        EXPECT_EQ(j["raw_data_hex"], v["raw_data_hex"]);
+        EXPECT_EQ(j["txid"], v["txID"]);
+        EXPECT_EQ(j["signature"], v["signature"]);
+        EXPECT_EQ(j["signed_tx_hex"], v["signed_tx_hex"]);
+
+        const auto d = run_ctl({"--json", "tx", "decode", "--raw-data-hex", v["raw_data_hex"]});
+        ASSERT_EQ(d.code, 0) << d.err;
+        const auto dj = d.json();
+        const auto& p = v["params"];
+        EXPECT_EQ(dj["txid"], v["txID"]);
+        EXPECT_EQ(dj["expiration"], p["expiration"]);
+        EXPECT_EQ(dj["timestamp"], p["timestamp"]);
+        EXPECT_EQ(dj["ref_block_bytes"], p["ref_block_bytes"]);
+        EXPECT_EQ(dj["ref_block_hash"], p["ref_block_hash"]);
+        EXPECT_EQ(dj["amount"], p["amount"]);
+        const auto& value = dj["contract"][0]["parameter"]["value"];
+        EXPECT_EQ(value["owner_address"].get<std::string>()[0], 'T');
+        const auto owner = run_ctl({"--json", "key", "address", "--private-key", key_of(p["owner_address"])});
+        EXPECT_EQ(value["owner_address"], owner.json()["address"]);
+
+        const auto ok = run_ctl({"--json", "tx", "verify", "--raw-data-hex", v["raw_data_hex"],
+                                 "--signature", v["signature"]});
+        ASSERT_EQ(ok.code, 0) << ok.err;
+        EXPECT_EQ(ok.json()["signer"], value["owner_address"]);
+    }
+}
+
+TEST(BttctlTron, TxVerifyExitsOneWhenSomeoneElseSigned) {
+    const auto& a = vectors()["keys"][0]["trc10_transfer"];
+    const auto& b = vectors()["keys"][1]["trc10_transfer"];
+    const auto r = run_ctl({"--json", "tx", "verify", "--raw-data-hex", a["raw_data_hex"],
+                            "--signature", b["signature"]});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_FALSE(r.json()["valid"].get<bool>());
+}
+
+TEST(BttctlTron, MessageAndProofCommandsReproduceEveryMessageVector) {
+    for (const auto& k : vectors()["keys"]) {
+        const auto& m = k["message_v2"];
+        const auto s = run_ctl({"--json", "message", "sign", "--private-key", k["private_key"],
+                                "--payload-hex", m["payload_hex"]});
+        ASSERT_EQ(s.code, 0) << s.err;
+        EXPECT_EQ(s.json()["signature"], m["signature"]);
+        EXPECT_EQ(s.json()["digest"], m["digest"]);
+        const auto v = run_ctl({"--json", "message", "verify", "--payload-hex", m["payload_hex"],
+                                "--signature", m["signature"]});
+        ASSERT_EQ(v.code, 0) << v.err;
+        EXPECT_EQ(v.json()["signer"], m["recovered_address_base58"]);
+
+        // The payload is a balance proof: channel = bytes 14..45, amount = last 8 bytes.
+        const std::string payload = m["payload_hex"];
+        const std::string channel = payload.substr(28, 64);
+        const auto amount = std::stoull(payload.substr(92, 16), nullptr, 16);
+        const auto ps = run_ctl({"--json", "proof", "sign", "--private-key", k["private_key"],
+                                 "--channel", channel, "--amount", std::to_string(amount)});
+        ASSERT_EQ(ps.code, 0) << ps.err;
+        EXPECT_EQ(ps.json()["message_hex"], payload);
+        EXPECT_EQ(ps.json()["signature"], m["signature"]);
+        const auto pv = run_ctl({"--json", "proof", "verify", "--channel", channel, "--amount",
+                                 std::to_string(amount), "--signature", m["signature"],
+                                 "--expected-signer", k["address_base58"]});
+        ASSERT_EQ(pv.code, 0) << pv.err;
+        EXPECT_EQ(pv.json()["signer"], k["address_base58"]);
+    }
+    for (const auto& e : vectors()["edge_cases"]) {
+        if (!e.contains("digest")) continue;
+        const auto v = run_ctl({"--json", "message", "verify", "--payload-hex", e["payload_hex"],
+                                "--signature", e["signature"]});
+        ASSERT_EQ(v.code, 0) << e["name"] << v.err;
+        EXPECT_EQ(v.json()["signer"], e["recovered_address_base58"]);
+    }
+}
+
+TEST(BttctlTron, ProofVerifyExitsOneForAWrongSignerOrAChangedAmount) {
+    const auto& k = vectors()["keys"][0];
+    const std::string payload = k["message_v2"]["payload_hex"];
+    const std::string channel = payload.substr(28, 64);
+    const auto amount = std::stoull(payload.substr(92, 16), nullptr, 16);
+    const auto other = run_ctl({"proof", "verify", "--channel", channel, "--amount",
+                                std::to_string(amount + 1), "--signature", k["message_v2"]["signature"],
+                                "--expected-signer", k["address_base58"]});
+    EXPECT_EQ(other.code, 1);
+    std::string sig = k["message_v2"]["signature"];
+    sig.replace(128, 2, "05");  // v = 5: not a recovery byte
+    const auto bad_v = run_ctl({"proof", "verify", "--channel", channel, "--amount",
+                                std::to_string(amount), "--signature", sig});
+    EXPECT_EQ(bad_v.code, 1);
+}
+
+struct Malformed {
+    const char* what;
+    std::vector<std::string> args;
+    const char* needle;  // expected in stderr
+};
+
+TEST(BttctlTron, EveryMalformedInputClassExitsTwoWithAReason) {
+    const std::string key(64, '1');
+    const std::string chan(64, 'a');
+    const std::string sig(130, 'b');
+    auto transfer = [&](const std::string& to, const std::string& amount) {
+        return std::vector<std::string>{"tx", "transfer-asset", "--private-key", key, "--to", to,
+                                        "--token", "1002000", "--amount", amount,
+                                        "--ref-block-bytes", "0102", "--ref-block-hash",
+                                        "0102030405060708", "--expiration", "1", "--timestamp", "1"};
+    };
+    const std::vector<Malformed> cases = {
+        {"bad checksum", transfer("TMVQGm1qAQYVdetCeGRRkTWYYrLXuHK2HD", "1"), "checksum"},
+        {"base58 wrong length", transfer("TMVQGm1qAQYVdetCeGRRkTWYYrLXuHK2H", "1"), "length"},
+        {"hex address wrong length", transfer("417e5f4552091a69125d5dfcb7b8c2659029395b", "1"), "length"},
+        {"hex address wrong prefix", transfer("a07e5f4552091a69125d5dfcb7b8c2659029395bdf", "1"), "0x41"},
+        {"non-hex address", transfer("417e5f4552091a69125d5dfcb7b8c2659029395bzz", "1"), "hex"},
+        {"negative amount", transfer("TDvSsdrNM5eeXNL3czpa6AxLDHZA9nwe9K", "-5"), ""},
+        {"negative amount (=)", {"proof", "sign", "--private-key", key, "--channel", chan, "--amount=-5"}, "negative"},
+        {"zero amount", {"proof", "sign", "--private-key", key, "--channel", chan, "--amount", "0"}, "at least 1"},
+        {"overflowing amount", transfer("TDvSsdrNM5eeXNL3czpa6AxLDHZA9nwe9K", "9223372036854775808"), "maximum"},
+        {"amount not a number", transfer("TDvSsdrNM5eeXNL3czpa6AxLDHZA9nwe9K", "1e6"), "whole number"},
+        {"non-hex key", {"key", "address", "--private-key", std::string(63, '1') + "x"}, "hex"},
+        {"short key", {"key", "address", "--private-key", "0102"}, "length"},
+        {"key out of range", {"key", "address", "--private-key", std::string(64, '0')}, "range"},
+        {"non-hex payload", {"message", "sign", "--private-key", key, "--payload-hex", "zz"}, "hex"},
+        {"odd payload", {"message", "sign", "--private-key", key, "--payload-hex", "abc"}, "odd"},
+        {"short signature", {"message", "verify", "--payload-hex", "00", "--signature", "0011"}, "65 bytes"},
+        {"short channel", {"proof", "verify", "--channel", "00", "--amount", "1", "--signature", sig}, "32 bytes"},
+        {"garbage raw data", {"tx", "decode", "--raw-data-hex", "ffff"}, "protobuf"},
+        {"unknown flag", {"key", "address", "--frobnicate"}, "--frobnicate"},
+        {"unknown command", {"frobnicate"}, ""},
+        {"missing required flag", {"proof", "sign", "--channel", chan, "--amount", "1"}, "--private-key"},
+        {"bad ref block bytes", {"tx", "transfer", "--private-key", key, "--to", "TDvSsdrNM5eeXNL3czpa6AxLDHZA9nwe9K",
+                                 "--amount", "1", "--ref-block-bytes", "01", "--ref-block-hash", "0102030405060708",
+                                 "--expiration", "1", "--timestamp", "1"}, "2 bytes"},
+    };
+    for (const auto& c : cases) {
+        const auto r = run_ctl(c.args);
+        EXPECT_EQ(r.code, 2) << c.what << ": " << r.err;
+        EXPECT_TRUE(r.out.empty()) << c.what;
+        EXPECT_FALSE(r.err.empty()) << c.what;
+        EXPECT_NE(r.err.find(c.needle), std::string::npos) << c.what << ": " << r.err;
+    }
+}
+
+TEST(BttctlTron, HelpExitsZero) {
+    const auto r = run_ctl({"--help"});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("proof"), std::string::npos);
+}
+
+}  // namespace

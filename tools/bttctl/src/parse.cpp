@@ -1,0 +1,83 @@
+#include <btt/ctl/parse.h>
+
+#include <charconv>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include <btt/base/hex.h>
+#include <btt/ctl/context.h>
+
+namespace btt::ctl {
+
+tron::PrivateKey parse_private_key(const std::string& flag, const std::string& text) {
+    auto key = tron::PrivateKey::from_hex(text);
+    if (!key) fail(ExitCode::Usage, fmt::format("{}: {}", flag, key.error().message()));
+    return std::move(key).value();
+}
+
+tron::TronAddress parse_address(const std::string& flag, const std::string& text) {
+    auto address = tron::TronAddress::parse(text);
+    if (!address) fail(ExitCode::Usage, fmt::format("{}: {}", flag, address.error().message()));
+    return *address;
+}
+
+Bytes parse_hex(const std::string& flag, const std::string& text) {
+    auto bytes = btt::from_hex(text);
+    if (!bytes) fail(ExitCode::Usage, fmt::format("{}: {}", flag, bytes.error().message()));
+    return std::move(bytes).value();
+}
+
+Hash32 parse_hash32(const std::string& flag, const std::string& text) {
+    const Bytes bytes = parse_hex(flag, text);
+    if (bytes.size() != 32) {
+        fail(ExitCode::Usage, fmt::format("{}: expected 32 bytes (64 hex digits), got {}", flag,
+                                          bytes.size()));
+    }
+    Hash32 out{};
+    std::copy(bytes.begin(), bytes.end(), out.begin());
+    return out;
+}
+
+tron::Signature parse_signature(const std::string& flag, const std::string& text) {
+    const Bytes bytes = parse_hex(flag, text);
+    if (bytes.size() != 65) {
+        fail(ExitCode::Usage, fmt::format("{}: a signature is 65 bytes (r || s || v, 130 hex "
+                                          "digits), got {}",
+                                          flag, bytes.size()));
+    }
+    tron::Signature out{};
+    std::copy(bytes.begin(), bytes.end(), out.begin());
+    return out;
+}
+
+namespace {
+std::int64_t parse_decimal(const std::string& flag, const std::string& text, std::int64_t min) {
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+        fail(ExitCode::Usage,
+             fmt::format("{}: '{}' is not a whole number{}", flag, text,
+                         !text.empty() && text[0] == '-' ? " (negative values are not allowed)" : ""));
+    }
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc::result_out_of_range) {
+        fail(ExitCode::Usage, fmt::format("{}: {} is larger than the maximum {}", flag, text,
+                                          std::numeric_limits<std::int64_t>::max()));
+    }
+    if (ec != std::errc() || end != text.data() + text.size()) {
+        fail(ExitCode::Usage, fmt::format("{}: '{}' is not a whole number", flag, text));
+    }
+    if (value < min) fail(ExitCode::Usage, fmt::format("{}: must be at least {}", flag, min));
+    return value;
+}
+}  // namespace
+
+std::int64_t parse_positive_amount(const std::string& flag, const std::string& text) {
+    return parse_decimal(flag, text, 1);
+}
+
+std::int64_t parse_non_negative(const std::string& flag, const std::string& text) {
+    return parse_decimal(flag, text, 0);
+}
+
+}  // namespace btt::ctl
