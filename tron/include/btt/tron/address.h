@@ -33,6 +33,10 @@ public:
     static constexpr std::uint8_t kPrefix = 0x41;
     static constexpr std::size_t kSize = 21;
 
+    // The zero address 41 00..00 (T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb): well-formed, owned by
+    // no known key. Lets aggregates holding addresses be default-constructed.
+    TronAddress() { m_bytes[0] = kPrefix; }
+
     // Each returns the address or says precisely what is wrong with the input.
     [[nodiscard]] static Expected<TronAddress, AddressError> from_base58(std::string_view text);
     [[nodiscard]] static Expected<TronAddress, AddressError> from_hex(std::string_view text);

@@ -1,0 +1,118 @@
+// Classifying transfers to the escrow: open, top-up, held, or unclaimed with its reason.
+#include <gtest/gtest.h>
+
+#include <btt/channels/deposit.h>
+
+#include "fixtures.h"
+
+namespace {
+
+using namespace btt::channels;
+using namespace btt::channels::test;
+using btt::testkit::actor;
+
+IncomingTransfer transfer(std::int64_t amount, const std::string& memo,
+                          const btt::tron::TronAddress& from = btt::testkit::alice().address()) {
+    btt::Hash32 txid{};
+    txid.fill(0x7e);
+    return IncomingTransfer{TxId(txid), from, rules().escrow, "1002000", amt(amount),
+                            btt::to_bytes(memo), kOpenedAt};
+}
+
+std::string open_memo(std::int64_t expiry, const btt::tron::TronAddress& payee = btt::testkit::bob().address()) {
+    return "btt-channel:v1:open:" + payee.to_base58() + ":" + std::to_string(expiry);
+}
+
+std::string topup_memo(const ChannelId& id) { return "btt-channel:v1:topup:" + id.to_hex(); }
+
+UnclaimedReason unclaimed(const DepositOutcome& o) {
+    EXPECT_TRUE(std::holds_alternative<Unclaimed>(o));
+    return std::holds_alternative<Unclaimed>(o) ? std::get<Unclaimed>(o).reason
+                                                : UnclaimedReason::NotToEscrow;
+}
+
+const ChannelLookup kNone = [](const ChannelId&) -> const Channel* { return nullptr; };
+
+TEST(Deposit, OpensAChannelFromAValidTransfer) {
+    const auto t = transfer(5'000'000, open_memo(kExpiry.value));
+    const auto o = classify_deposit(rules(), t, kNone);
+    ASSERT_TRUE(std::holds_alternative<OpenChannel>(o));
+    const Channel& c = std::get<OpenChannel>(o).channel;
+    EXPECT_EQ(c.id.bytes(), t.txid.bytes());
+    EXPECT_EQ(c.payer, btt::testkit::alice().address());
+    EXPECT_EQ(c.payee, btt::testkit::bob().address());
+    EXPECT_EQ(c.deposit, amt(5'000'000));
+    EXPECT_EQ(c.expiry, kExpiry);
+    EXPECT_EQ(c.state, ChannelState::Open);
+    EXPECT_TRUE(c.accepted.is_zero());
+}
+
+TEST(Deposit, MinimumDepositBoundary) {
+    const auto r = rules();
+    EXPECT_TRUE(std::holds_alternative<OpenChannel>(
+        classify_deposit(r, transfer(r.min_deposit.value(), open_memo(kExpiry.value)), kNone)));
+    EXPECT_EQ(unclaimed(classify_deposit(r, transfer(r.min_deposit.value() - 1, open_memo(kExpiry.value)), kNone)),
+              UnclaimedReason::BelowMinimumDeposit);
+}
+
+TEST(Deposit, ExpiryHorizonBoundaries) {
+    const auto r = rules();
+    const auto lo = kOpenedAt.plus(r.min_expiry_horizon).value;
+    const auto hi = kOpenedAt.plus(r.max_expiry_horizon).value;
+    for (auto e : {lo, hi}) {
+        EXPECT_TRUE(std::holds_alternative<OpenChannel>(classify_deposit(r, transfer(2'000'000, open_memo(e)), kNone)));
+    }
+    for (auto e : {lo - 1, hi + 1, std::int64_t{0}}) {
+        EXPECT_EQ(unclaimed(classify_deposit(r, transfer(2'000'000, open_memo(e)), kNone)),
+                  UnclaimedReason::ExpiryOutOfRange);
+    }
+}
+
+TEST(Deposit, EveryUnclaimedReason) {
+    const auto r = rules();
+    auto wrong_token = transfer(2'000'000, open_memo(kExpiry.value));
+    wrong_token.token_id = "1000001";
+    EXPECT_EQ(unclaimed(classify_deposit(r, wrong_token, kNone)), UnclaimedReason::WrongToken);
+    EXPECT_EQ(unclaimed(classify_deposit(r, transfer(2'000'000, "hello"), kNone)), UnclaimedReason::BadMemo);
+    EXPECT_EQ(unclaimed(classify_deposit(r, transfer(2'000'000, ""), kNone)), UnclaimedReason::BadMemo);
+    EXPECT_EQ(unclaimed(classify_deposit(r, transfer(2'000'000, open_memo(kExpiry.value, r.escrow)), kNone)),
+              UnclaimedReason::PayeeIsEscrow);
+    EXPECT_EQ(unclaimed(classify_deposit(r, transfer(2'000'000, open_memo(kExpiry.value, actor("peer-escrow"))), kNone)),
+              UnclaimedReason::PayeeIsEscrow);
+    EXPECT_EQ(unclaimed(classify_deposit(r, transfer(0, open_memo(kExpiry.value)), kNone)),
+              UnclaimedReason::ZeroAmount);
+    auto elsewhere = transfer(2'000'000, open_memo(kExpiry.value));
+    elsewhere.to = actor("carol");
+    EXPECT_EQ(unclaimed(classify_deposit(r, elsewhere, kNone)), UnclaimedReason::NotToEscrow);
+    EXPECT_EQ(unclaimed(classify_deposit(r, transfer(1, topup_memo(channel_id())), kNone)),
+              UnclaimedReason::UnknownChannel);
+}
+
+TEST(Deposit, TransfersFromPeerEscrowsAreHeldNotRefunded) {
+    const auto o = classify_deposit(rules(), transfer(2'000'000, "anything", actor("peer-escrow")), kNone);
+    EXPECT_TRUE(std::holds_alternative<HeldForOperator>(o));
+}
+
+TEST(Deposit, TopUpRules) {
+    Channel c = open_channel(10'000'000);
+    const ChannelLookup lookup = [&](const ChannelId& id) { return id == c.id ? &c : nullptr; };
+    const auto ok = classify_deposit(rules(), transfer(1, topup_memo(c.id)), lookup);
+    ASSERT_TRUE(std::holds_alternative<TopUp>(ok));
+    EXPECT_EQ(std::get<TopUp>(ok).new_deposit, amt(10'000'001));
+    EXPECT_EQ(c.deposit, amt(10'000'000));  // classification never mutates
+    EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(5, topup_memo(c.id), btt::testkit::carol().address()), lookup)),
+              UnclaimedReason::TopUpNotFromPayer);
+    EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(Amount::kMax, topup_memo(c.id)), lookup)),
+              UnclaimedReason::DepositOverflow);
+    for (auto state : {ChannelState::Closing, ChannelState::Settling, ChannelState::Closed}) {
+        c.state = state;
+        EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(5, topup_memo(c.id)), lookup)),
+                  UnclaimedReason::ChannelNotOpen);
+    }
+    c.state = ChannelState::Open;
+    auto late = transfer(5, topup_memo(c.id));
+    late.block_time = c.expiry;
+    EXPECT_EQ(unclaimed(classify_deposit(rules(), late, lookup)), UnclaimedReason::ChannelNotOpen);
+}
+
+}  // namespace
