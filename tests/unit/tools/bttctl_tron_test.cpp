@@ -1,5 +1,10 @@
 // bttctl's key/tx/message/proof commands reproduce every SDK vector, and every malformed
 // input class exits 2 with a reason on stderr.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include <btt/testkit/vectors.h>
@@ -224,6 +229,33 @@ TEST(BttctlTron, EveryMalformedInputClassExitsTwoWithAReason) {
         EXPECT_FALSE(r.err.empty()) << c.what;
         EXPECT_NE(r.err.find(c.needle), std::string::npos) << c.what << ": " << r.err;
     }
+}
+
+TEST(BttctlTron, PrivateKeyFilesMustBePrivate) {
+    const auto& k = vectors()["keys"][2];
+    char dir_template[] = "/tmp/btt-ctl-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    const std::string path = std::string(dir_template) + "/payer.key";
+    {
+        std::ofstream(path) << k["private_key"].get<std::string>() << "\n";
+    }
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const auto ok = run_ctl({"--json", "key", "address", "--private-key-file", path});
+    ASSERT_EQ(ok.code, 0) << ok.err;
+    EXPECT_EQ(ok.json()["address"], k["address_base58"]);
+    EXPECT_FALSE(ok.json().contains("private_key"));  // a key file is never echoed
+    const std::string& payload = k["message_v2"]["payload_hex"];
+    const auto signed_from_file = run_ctl({"--json", "message", "sign", "--private-key-file", path,
+                                           "--payload-hex", payload});
+    ASSERT_EQ(signed_from_file.code, 0) << signed_from_file.err;
+    EXPECT_EQ(signed_from_file.json()["signature"], k["message_v2"]["signature"]);
+    std::filesystem::permissions(path, std::filesystem::perms::group_read, std::filesystem::perm_options::add);
+    const auto refused = run_ctl({"key", "address", "--private-key-file", path});
+    EXPECT_EQ(refused.code, 2);
+    EXPECT_NE(refused.err.find("chmod 600"), std::string::npos) << refused.err;
+    const auto both = run_ctl({"key", "address", "--private-key-file", path, "--private-key", k["private_key"]});
+    EXPECT_EQ(both.code, 2);
+    std::filesystem::remove_all(dir_template);
 }
 
 TEST(BttctlTron, HelpExitsZero) {

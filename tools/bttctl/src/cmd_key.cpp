@@ -28,25 +28,27 @@ void add_key_commands(CLI::App& app, Context& ctx) {
         });
 
     struct Options {
-        std::string private_key, public_key;
+        KeySource key;
+        std::string public_key;
     };
     auto opts = std::make_shared<Options>();
     auto* address = key->add_subcommand("address", "Address of a private or public key");
-    auto* by_private = address->add_option("--private-key", opts->private_key, "64 hex digits");
-    auto* by_public = address->add_option("--public-key", opts->public_key,
-                                          "33-byte compressed or 65-byte uncompressed key, hex");
-    by_private->excludes(by_public);
+    add_private_key_options(address, opts->key, "a");
+    address->add_option("--public-key", opts->public_key,
+                        "33-byte compressed or 65-byte uncompressed key, hex");
     address->callback([&ctx, opts] {
-        if (!opts->private_key.empty()) {
-            const auto k = parse_private_key("--private-key", opts->private_key);
-            ctx.out.add("private_key", k.to_hex());
+        if (!opts->key.hex.empty() || !opts->key.file.empty()) {
+            if (!opts->public_key.empty()) fail(ExitCode::Usage, "give a private key or --public-key, not both");
+            const auto k = load_private_key(opts->key);
+            // Echo the key only when it was typed in; never copy a key file to stdout.
+            if (opts->key.file.empty()) ctx.out.add("private_key", k.to_hex());
             add_key_fields(ctx.out, k.public_key());
         } else if (!opts->public_key.empty()) {
             auto pub = tron::PublicKey::parse(parse_hex("--public-key", opts->public_key));
             if (!pub) fail(ExitCode::Usage, "--public-key: " + pub.error().message());
             add_key_fields(ctx.out, *pub);
         } else {
-            fail(ExitCode::Usage, "give --private-key or --public-key");
+            fail(ExitCode::Usage, "give --private-key, --private-key-file or --public-key");
         }
     });
 }

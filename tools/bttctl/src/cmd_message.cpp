@@ -15,7 +15,8 @@ namespace btt::ctl {
 namespace {
 
 struct Options {
-    std::string private_key, payload_hex, signature, channel, amount, expected_signer;
+    KeySource key;
+    std::string payload_hex, signature, channel, amount, expected_signer;
 };
 
 // Prints the signer, or marks the result invalid (exit 1) with the reason.
@@ -45,10 +46,10 @@ void add_message_commands(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<Options>();
 
     auto* sign = message->add_subcommand("sign", "Sign a payload as TronWeb's signMessageV2");
-    sign->add_option("--private-key", opts->private_key, "64 hex digits")->required();
+    add_private_key_options(sign, opts->key, "the signer's");
     sign->add_option("--payload-hex", opts->payload_hex, "the message bytes, hex")->required();
     sign->callback([&ctx, opts] {
-        const auto key = parse_private_key("--private-key", opts->private_key);
+        const auto key = load_private_key(opts->key);
         const auto payload = parse_hex("--payload-hex", opts->payload_hex);
         ctx.out.add("digest", to_hex(tron::tip104_digest(payload)));
         ctx.out.add("signature", to_hex(tron::sign_message_v2(key, payload)));
@@ -74,11 +75,11 @@ void add_proof_commands(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<Options>();
 
     auto* sign = proof->add_subcommand("sign", "Sign a cumulative balance proof as the payer");
-    sign->add_option("--private-key", opts->private_key, "the payer's key, 64 hex digits")->required();
+    add_private_key_options(sign, opts->key, "the payer's");
     sign->add_option("--channel", opts->channel, "channel id (funding txid), 64 hex digits")->required();
     sign->add_option("--amount", opts->amount, "cumulative amount, base units, 1..2^63-1")->required();
     sign->callback([&ctx, opts] {
-        const auto key = parse_private_key("--private-key", opts->private_key);
+        const auto key = load_private_key(opts->key);
         const auto channel = parse_hash32("--channel", opts->channel);
         const auto amount = parse_positive_amount("--amount", opts->amount);
         const auto msg = tron::balance_proof_message(channel, static_cast<std::uint64_t>(amount));

@@ -14,12 +14,13 @@ namespace btt::ctl {
 namespace {
 
 struct Options {
-    std::string private_key, to, token, amount, ref_block_bytes, ref_block_hash, expiration,
+    KeySource key;
+    std::string to, token, amount, ref_block_bytes, ref_block_hash, expiration,
         timestamp, memo, memo_hex, raw_data_hex, signature;
 };
 
 void add_build_flags(CLI::App* cmd, Options& o, bool with_token) {
-    cmd->add_option("--private-key", o.private_key, "the sender's key, 64 hex digits")->required();
+    add_private_key_options(cmd, o.key, "the sender's");
     cmd->add_option("--to", o.to, "recipient, base58 (T...) or hex (41...)")->required();
     if (with_token) {
         cmd->add_option("--token", o.token, "TRC-10 token id, e.g. 1002000 (BTT)")->required();
@@ -36,7 +37,7 @@ void add_build_flags(CLI::App* cmd, Options& o, bool with_token) {
 }
 
 void build_and_sign(Context& ctx, const Options& o, bool with_token) {
-    const auto key = parse_private_key("--private-key", o.private_key);
+    const auto key = load_private_key(o.key);
     tron::TransferSpec spec{std::nullopt,
                             key.address(),
                             parse_address("--to", o.to),

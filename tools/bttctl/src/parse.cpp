@@ -7,6 +7,7 @@
 
 #include <btt/base/hex.h>
 #include <btt/ctl/context.h>
+#include <btt/tron/io/key_file.h>
 
 namespace btt::ctl {
 
@@ -14,6 +15,23 @@ tron::PrivateKey parse_private_key(const std::string& flag, const std::string& t
     auto key = tron::PrivateKey::from_hex(text);
     if (!key) fail(ExitCode::Usage, fmt::format("{}: {}", flag, key.error().message()));
     return std::move(key).value();
+}
+
+void add_private_key_options(CLI::App* cmd, KeySource& source, const std::string& whose) {
+    auto* hex = cmd->add_option("--private-key", source.hex, whose + " private key, 64 hex digits");
+    auto* file = cmd->add_option("--private-key-file", source.file,
+                                 whose + " private key file (64 hex digits, mode 0600)");
+    hex->excludes(file);
+}
+
+tron::PrivateKey load_private_key(const KeySource& source) {
+    if (!source.file.empty()) {
+        auto key = tron::io::read_private_key_file(source.file);
+        if (!key) fail(ExitCode::Usage, "--private-key-file: " + key.error().message());
+        return std::move(key).value();
+    }
+    if (source.hex.empty()) fail(ExitCode::Usage, "give --private-key or --private-key-file");
+    return parse_private_key("--private-key", source.hex);
 }
 
 tron::TronAddress parse_address(const std::string& flag, const std::string& text) {

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include <btt/ctl/commands.h>
+#include <btt/tron/io/random.h>
 
 namespace btt::ctl {
 
@@ -12,6 +13,12 @@ int run(int argc, const char* const* argv) {
     app.set_help_all_flag("--help-all", "Show help for every command");
     app.require_subcommand(1);
     Context ctx;
+    // Blind libsecp256k1's context once per process, before anything signs (issue 3).
+    static const bool randomized = [] {
+        tron::io::randomize_signing_context();
+        return true;
+    }();
+    (void)randomized;
     app.add_flag("--json", ctx.json, "Print results as one JSON object");
 
     add_key_commands(app, ctx);
