@@ -1,0 +1,248 @@
+// trondev's chain: java-tron's broadcast checks, codes and messages, in java-tron's order;
+// blocks, receipts and balances; the SDK's transactions pass the signature check and fail
+// TAPOS (their reference block is not on this chain).
+#include <gtest/gtest.h>
+
+#include <btt/base/hex.h>
+#include <btt/testkit/actors.h>
+#include <btt/testkit/vectors.h>
+#include <btt/trondev/chain.h>
+
+namespace {
+
+using namespace btt::trondev;
+using btt::tron::TronAddress;
+namespace tk = btt::testkit;
+
+constexpr std::int64_t kGenesisMs = 1'750'000'000'000;
+constexpr std::int64_t kTrx = 1'000'000;
+
+Genesis genesis() {
+    Genesis g;
+    g.timestamp_ms = kGenesisMs;
+    g.params.block_interval_ms = 3000;
+    g.params.solid_lag = 2;
+    g.tokens.push_back({"1002000", "BitTorrent", "BTT", 6, tk::actor("issuer"), 990'000'000'000'000'000});
+    g.tokens.push_back({"1000001", "Other", "OTH", 0, tk::actor("issuer"), 1000});
+    g.accounts.push_back({tk::alice().address(), 100 * kTrx, {{"1002000", 50'000'000}}});
+    g.accounts.push_back({tk::bob().address(), 100 * kTrx, {}});
+    g.accounts.push_back({tk::carol().address(), 0, {{"1002000", 5}}});
+    return g;
+}
+
+struct TxArgs {
+    const btt::tron::PrivateKey* key = &tk::alice();
+    TronAddress to = tk::bob().address();
+    std::optional<std::string> token = std::string("1002000");
+    std::int64_t amount = 1'000'000;
+    std::string memo;
+    std::int64_t expiration_offset = 60'000;
+    std::optional<btt::tron::Tapos> tapos;
+};
+
+btt::Bytes make_tx(const Chain& chain, const TxArgs& a) {
+    const auto& ref = *chain.block(chain.solid_number());
+    btt::tron::TransferSpec spec{a.token,
+                                 a.key->address(),
+                                 a.to,
+                                 a.amount,
+                                 a.tapos.value_or(btt::tron::tapos_from_block(ref.number, ref.id)),
+                                 chain.head().timestamp + a.expiration_offset,
+                                 chain.head().timestamp,
+                                 btt::to_bytes(a.memo)};
+    const auto built = btt::tron::build_transfer(spec).value();
+    const btt::tron::Signature sig[] = {btt::tron::sign_transaction(*a.key, built.txid)};
+    return btt::tron::signed_transaction_bytes(built.raw_data, sig);
+}
+
+void expect_code(const BroadcastResult& r, ReturnCode code, const std::string& message_part) {
+    EXPECT_EQ(r.code, code) << r.message;
+    EXPECT_NE(r.message.find(message_part), std::string::npos) << r.message;
+}
+
+class ChainTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        for (int i = 0; i < 3; ++i) chain.produce_block();
+    }
+    Chain chain{genesis()};
+};
+
+TEST_F(ChainTest, BlocksFollowSlotsFromGenesis) {
+    EXPECT_EQ(chain.head_number(), 3);
+    EXPECT_EQ(chain.block(0)->timestamp, kGenesisMs);
+    EXPECT_EQ(chain.head().timestamp, kGenesisMs + 3 * 3000);
+    EXPECT_EQ(chain.solid_number(), 1);
+    EXPECT_EQ(btt::to_hex(chain.head().id).substr(0, 16), "0000000000000003");
+    EXPECT_EQ(chain.block(4), nullptr);
+    EXPECT_EQ(chain.block(-1), nullptr);
+}
+
+TEST_F(ChainTest, AcceptsATransferAndMovesBalancesWhenPacked) {
+    const auto tx = make_tx(chain, {});
+    const auto r = chain.broadcast(tx);
+    ASSERT_TRUE(r.ok()) << r.message;
+    EXPECT_EQ(chain.pending_size(), 1u);
+    const auto txid = btt::tron::txid_of(btt::tron::split_signed_transaction(tx)->raw_data);
+    EXPECT_FALSE(chain.receipt(txid));
+    chain.produce_block();
+    const auto receipt = chain.receipt(txid);
+    ASSERT_TRUE(receipt);
+    EXPECT_EQ(receipt->block_number, chain.head_number());
+    EXPECT_EQ(receipt->fee, 0);  // free bandwidth covered it
+    EXPECT_GT(receipt->net_usage, 0);
+    EXPECT_EQ(chain.account(tk::alice().address())->assets.at("1002000"), 49'000'000);
+    EXPECT_EQ(chain.account(tk::bob().address())->assets.at("1002000"), 1'000'000);
+    EXPECT_EQ(chain.head().txids.size(), 1u);
+    // Stored as in a block: the broadcast bytes plus ret {contractRet: SUCCESS}.
+    EXPECT_EQ(btt::to_hex(chain.head().transactions[0]), btt::to_hex(tx) + "2a021801");
+}
+
+TEST_F(ChainTest, MemoAndAccountCreationFeesAreBurned) {
+    TxArgs a;
+    a.memo = "btt-channel:v1:open:x";
+    a.to = tk::actor("newcomer");
+    const auto tx = make_tx(chain, a);
+    ASSERT_TRUE(chain.broadcast(tx).ok());
+    chain.produce_block();
+    const auto txid = btt::tron::txid_of(btt::tron::split_signed_transaction(tx)->raw_data);
+    const auto p = chain.params();
+    EXPECT_EQ(chain.receipt(txid)->fee, p.memo_fee + p.create_account_fee + p.create_new_account_fee_in_system_contract);
+    EXPECT_EQ(chain.account(tk::alice().address())->balance, 100 * kTrx - chain.receipt(txid)->fee);
+    ASSERT_NE(chain.account(tk::actor("newcomer")), nullptr);
+}
+
+TEST_F(ChainTest, EveryRejectionPathGivesJavaTronsCode) {
+    TxArgs expired;
+    expired.expiration_offset = 2999;  // before the next slot
+    expect_code(chain.broadcast(make_tx(chain, expired)), ReturnCode::TransactionExpirationError, "expired");
+    TxArgs far;
+    far.expiration_offset = 86'400'001;
+    expect_code(chain.broadcast(make_tx(chain, far)), ReturnCode::TransactionExpirationError, "expired");
+
+    // Signed by bob for alice's transfer: built with alice as owner, signed by bob.
+    {
+        const auto& ref = *chain.block(chain.solid_number());
+        btt::tron::TransferSpec spec{std::string("1002000"), tk::alice().address(), tk::bob().address(), 5,
+                                     btt::tron::tapos_from_block(ref.number, ref.id),
+                                     chain.head().timestamp + 60'000, chain.head().timestamp, {}};
+        const auto built = btt::tron::build_transfer(spec).value();
+        const btt::tron::Signature wrong[] = {btt::tron::sign_transaction(tk::bob(), built.txid)};
+        expect_code(chain.broadcast(btt::tron::signed_transaction_bytes(built.raw_data, wrong)),
+                    ReturnCode::SigError, "Validate signature error");
+        const btt::tron::Signature two[] = {btt::tron::sign_transaction(tk::alice(), built.txid),
+                                            btt::tron::sign_transaction(tk::alice(), built.txid)};
+        expect_code(chain.broadcast(btt::tron::signed_transaction_bytes(built.raw_data, two)),
+                    ReturnCode::SigError, "Validate signature error");
+        expect_code(chain.broadcast(btt::tron::signed_transaction_bytes(built.raw_data, {})),
+                    ReturnCode::SigError, "Validate signature error");
+    }
+
+    TxArgs bad_tapos;
+    bad_tapos.tapos = btt::tron::Tapos{{0x00, 0x01}, {1, 2, 3, 4, 5, 6, 7, 8}};
+    expect_code(chain.broadcast(make_tx(chain, bad_tapos)), ReturnCode::TaposError, "Tapos check error.");
+    TxArgs future_tapos;
+    future_tapos.tapos = btt::tron::Tapos{{0x00, 0x09}, {}};
+    expect_code(chain.broadcast(make_tx(chain, future_tapos)), ReturnCode::TaposError, "Tapos check error.");
+
+    const auto ok = make_tx(chain, {});
+    ASSERT_TRUE(chain.broadcast(ok).ok());
+    expect_code(chain.broadcast(ok), ReturnCode::DupTransactionError, "Dup transaction.");
+    chain.produce_block();
+    expect_code(chain.broadcast(ok), ReturnCode::DupTransactionError, "Dup transaction.");
+
+    TxArgs stranger;
+    stranger.key = &tk::actor_key("stranger");
+    expect_code(chain.broadcast(make_tx(chain, stranger)), ReturnCode::ContractValidateError, "No owner account!");
+    TxArgs self;
+    self.to = tk::alice().address();
+    expect_code(chain.broadcast(make_tx(chain, self)), ReturnCode::ContractValidateError,
+                "Contract validate error : Cannot transfer asset to yourself.");
+    TxArgs no_asset;
+    no_asset.token = "1999999";
+    expect_code(chain.broadcast(make_tx(chain, no_asset)), ReturnCode::ContractValidateError, "No asset!");
+    TxArgs none_held;
+    none_held.token = "1000001";
+    expect_code(chain.broadcast(make_tx(chain, none_held)), ReturnCode::ContractValidateError,
+                "assetBalance must be greater than 0.");
+    TxArgs too_much;
+    too_much.amount = 50'000'001;
+    expect_code(chain.broadcast(make_tx(chain, too_much)), ReturnCode::ContractValidateError,
+                "assetBalance is not sufficient.");
+    TxArgs trx_too_much;
+    trx_too_much.token.reset();
+    trx_too_much.amount = 101 * kTrx;
+    expect_code(chain.broadcast(make_tx(chain, trx_too_much)), ReturnCode::ContractValidateError,
+                "balance is not sufficient");
+    // carol has tokens but no TRX: a memo she cannot pay for is a bandwidth error.
+    TxArgs broke;
+    broke.key = &tk::carol();
+    broke.amount = 1;
+    broke.memo = "hello";
+    expect_code(chain.broadcast(make_tx(chain, broke)), ReturnCode::BandwidthError,
+                "Account resource insufficient error.");
+    // ... and creating an account costs TRX she does not have.
+    TxArgs broke_new;
+    broke_new.key = &tk::carol();
+    broke_new.amount = 1;
+    broke_new.to = tk::actor("someone-new");
+    expect_code(chain.broadcast(make_tx(chain, broke_new)), ReturnCode::BandwidthError,
+                "Account resource insufficient error.");
+    expect_code(chain.broadcast(btt::from_hex("ffff").value()), ReturnCode::OtherError, "Error");
+}
+
+TEST_F(ChainTest, RefusalsChangeNoBalance) {
+    const auto before = *chain.account(tk::alice().address());
+    TxArgs too_much;
+    too_much.amount = 50'000'001;
+    ASSERT_FALSE(chain.broadcast(make_tx(chain, too_much)).ok());
+    EXPECT_EQ(chain.account(tk::alice().address())->balance, before.balance);
+    EXPECT_EQ(chain.account(tk::alice().address())->assets, before.assets);
+    EXPECT_EQ(chain.pending_size(), 0u);
+}
+
+TEST_F(ChainTest, FreeBandwidthRunsOutThenTrxIsBurned) {
+    Genesis g = genesis();
+    g.params.free_net_limit = 300;  // one transfer's worth
+    Chain small(g);
+    small.produce_block();
+    TxArgs a;
+    const auto first = make_tx(small, a);
+    ASSERT_TRUE(small.broadcast(first).ok());
+    a.amount = 2;
+    const auto second = make_tx(small, a);
+    ASSERT_TRUE(small.broadcast(second).ok());
+    small.produce_block();
+    const auto r1 = small.receipt(btt::tron::txid_of(btt::tron::split_signed_transaction(first)->raw_data));
+    const auto r2 = small.receipt(btt::tron::txid_of(btt::tron::split_signed_transaction(second)->raw_data));
+    EXPECT_EQ(r1->net_fee, 0);
+    EXPECT_GT(r2->net_fee, 0);
+    EXPECT_EQ(r2->net_fee, (r2->net_fee / small.params().transaction_fee) * small.params().transaction_fee);
+}
+
+TEST(ChainSdkVectors, SdkTransactionsPassTheSignatureCheckAndFailTapos) {
+    const auto& v = tk::tron_vectors();
+    Genesis g;
+    g.timestamp_ms = 1'735'689'600'000 - 1000;  // just before the vectors' timestamps
+    g.tokens.push_back({"1002000", "BitTorrent", "BTT", 6, tk::actor("issuer"), 1'000'000'000});
+    for (const auto& k : v["keys"]) {
+        g.accounts.push_back({TronAddress::from_hex(k["address_hex"].get<std::string>()).value(), 100 * kTrx,
+                              {{"1002000", 1'000'000}}});
+    }
+    Chain chain(g);
+    int checked = 0;
+    for (const auto& k : v["keys"]) {
+        for (const char* kind : {"trc10_transfer_with_memo", "trc10_transfer", "trx_transfer"}) {
+            const auto tx = btt::from_hex(k[kind]["signed_tx_hex"].get<std::string>()).value();
+            expect_code(chain.broadcast(tx), ReturnCode::TaposError, "Tapos check error.");
+            // The same bytes with a corrupted signature stop one step earlier.
+            auto broken = tx;
+            broken[broken.size() - 10] ^= 0x01;
+            EXPECT_EQ(chain.broadcast(broken).code, ReturnCode::SigError) << kind;
+            ++checked;
+        }
+    }
+    EXPECT_EQ(checked, 24);
+}
+
+}  // namespace

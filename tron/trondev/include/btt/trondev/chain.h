@@ -1,0 +1,150 @@
+#pragma once
+// trondev's chain: the state and rules of a one-witness Tron chain, without the network
+// (the gRPC services, block timer and storage wrap it). Broadcasts are checked in
+// java-tron's order with its Return codes and messages (reference §5.3–5.13): no contract,
+// expiration vs the next slot, signature, one contract, TAPOS, size and 24 h window,
+// duplicate, bandwidth (free allowance, then TRX burn; account creation fees), memo fee,
+// then the contract's own validation (§5.9). Accepted transactions apply to the state at
+// once (as java-tron's pending state does) and are packed by the next produce_block().
+// Block timestamps follow slots from the genesis time (DESIGN §8 "trondev time").
+// Knows nothing of channels.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <btt/base/bytes.h>
+#include <btt/tron/address.h>
+#include <btt/tron/keys.h>
+#include <btt/tron/transaction.h>
+
+namespace btt::trondev {
+
+struct ChainParameters {
+    std::int64_t block_interval_ms = 3000;
+    std::int64_t solid_lag = 18;                 // blocks behind head
+    std::int64_t transaction_fee = 1000;         // getTransactionFee: sun per byte burned
+    std::int64_t free_net_limit = 5000;          // getFreeNetLimit (mainnet: 600)
+    std::int64_t memo_fee = 1'000'000;           // getMemoFee
+    std::int64_t create_account_fee = 100'000;   // getCreateAccountFee
+    std::int64_t create_new_account_fee_in_system_contract = 1'000'000;
+    std::int64_t max_create_account_tx_size = 1000;
+};
+
+struct Token {
+    std::string id;  // "1002000"
+    std::string name;
+    std::string abbr;
+    std::int32_t precision = 6;
+    tron::TronAddress owner;
+    std::int64_t total_supply = 0;
+};
+
+struct GenesisAccount {
+    tron::TronAddress address;
+    std::int64_t trx = 0;                         // sun
+    std::map<std::string, std::int64_t> tokens;   // token id -> base units
+};
+
+struct Genesis {
+    std::int64_t timestamp_ms = 0;
+    std::vector<Token> tokens;
+    std::vector<GenesisAccount> accounts;
+    ChainParameters params;
+};
+
+struct AccountState {
+    std::int64_t balance = 0;
+    std::map<std::string, std::int64_t> assets;
+    std::int64_t free_net_usage = 0;
+    std::int64_t latest_consume_free_time = 0;  // ms (head block time when last used)
+    std::int64_t create_time = 0;
+};
+
+// java-tron's Return.response_code numbers (reference §3.11).
+enum class ReturnCode : int {
+    Success = 0,
+    SigError = 1,
+    ContractValidateError = 2,
+    ContractExeError = 3,
+    BandwidthError = 4,
+    DupTransactionError = 5,
+    TaposError = 6,
+    TooBigTransactionError = 7,
+    TransactionExpirationError = 8,
+    ServerBusy = 9,
+    OtherError = 20,
+};
+
+struct BroadcastResult {
+    ReturnCode code = ReturnCode::Success;
+    std::string message;  // java-tron's text; empty on success
+    [[nodiscard]] bool ok() const { return code == ReturnCode::Success; }
+};
+
+struct Receipt {
+    tron::TxId txid{};
+    std::int64_t block_number = 0;
+    std::int64_t block_timestamp = 0;
+    std::int64_t fee = 0;        // sun burned in all
+    std::int64_t net_usage = 0;  // free bandwidth points used
+    std::int64_t net_fee = 0;    // sun burned for bandwidth
+};
+
+struct StoredBlock {
+    std::int64_t number = 0;
+    std::int64_t timestamp = 0;
+    Hash32 id{};
+    Bytes header_raw;                 // serialised BlockHeader.raw
+    tron::Signature witness_signature{};
+    std::vector<Bytes> transactions;  // full Transaction bytes as stored (with ret)
+    std::vector<tron::TxId> txids;
+};
+
+class Chain {
+public:
+    // Throws std::invalid_argument for an inconsistent genesis (unknown token, negative
+    // balances, duplicate accounts).
+    explicit Chain(Genesis genesis);
+
+    [[nodiscard]] BroadcastResult broadcast(ByteView transaction);
+    // Packs every pending transaction into the next slot's block; returns its number.
+    std::int64_t produce_block();
+
+    [[nodiscard]] std::int64_t head_number() const { return static_cast<std::int64_t>(m_blocks.size()) - 1; }
+    [[nodiscard]] std::int64_t solid_number() const;
+    [[nodiscard]] const StoredBlock& head() const { return m_blocks.back(); }
+    [[nodiscard]] const StoredBlock* block(std::int64_t number) const;
+    [[nodiscard]] std::optional<Receipt> receipt(const tron::TxId& txid) const;
+    [[nodiscard]] const AccountState* account(const tron::TronAddress& address) const;
+    [[nodiscard]] const Token* token(const std::string& id) const;
+    [[nodiscard]] std::size_t pending_size() const { return m_pending.size(); }
+    [[nodiscard]] bool is_pending(const tron::TxId& txid) const;
+    [[nodiscard]] const ChainParameters& params() const { return m_genesis.params; }
+    [[nodiscard]] const tron::TronAddress& witness() const { return m_witness_address; }
+
+private:
+    struct Pending {
+        tron::TxId txid;
+        Bytes stored;  // Transaction bytes with ret
+        Receipt receipt;
+    };
+
+    void append_block(std::vector<Pending> txs);
+    void use_free_bandwidth(AccountState& a, std::int64_t bytes) const;
+    [[nodiscard]] std::int64_t free_bandwidth_left(const AccountState& a) const;
+    [[nodiscard]] std::int64_t next_slot_time() const;
+
+    Genesis m_genesis;
+    std::map<tron::TronAddress, AccountState> m_accounts;
+    std::map<std::string, Token> m_tokens;
+    std::vector<StoredBlock> m_blocks;
+    std::map<tron::TxId, Receipt> m_receipts;
+    std::vector<Pending> m_pending;
+    tron::PrivateKey m_witness_key;
+    tron::TronAddress m_witness_address;
+};
+
+}  // namespace btt::trondev

@@ -1,0 +1,313 @@
+#include <btt/trondev/chain.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <tron/core/Tron.pb.h>
+
+#include <btt/base/hex.h>
+#include <btt/tron/hash.h>
+
+namespace btt::trondev {
+
+namespace {
+
+constexpr std::int64_t kMaxTimeUntilExpiration = 86'400'000;  // 24 h, reference §5.7
+constexpr std::int64_t kMaxTransactionSize = 500 * 1024;      // §5.11
+constexpr std::int64_t kResultHeadroom = 64;                  // MAX_RESULT_SIZE_IN_TX
+constexpr std::int64_t kBandwidthWindowMs = 86'400'000;       // usage recovers over 24 h
+constexpr std::int32_t kBlockVersion = 30;
+
+BroadcastResult fail(ReturnCode code, std::string message) { return {code, std::move(message)}; }
+
+BroadcastResult contract_error(const std::string& text) {
+    return fail(ReturnCode::ContractValidateError, "Contract validate error : " + text);
+}
+
+// The witness of this one-producer chain: a fixed, publicly known test key.
+tron::PrivateKey witness_key() {
+    return tron::PrivateKey::from_bytes(tron::sha256(as_bytes("trondev-witness"))).value();
+}
+
+std::string as_string(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+// Merkle root of the block's transactions (reference §5.4): leaves are sha256 of each full
+// stored transaction; an odd last node is carried up unchanged; empty -> 32 zero bytes.
+Hash32 merkle_root(const std::vector<Bytes>& txs) {
+    if (txs.empty()) return Hash32{};
+    std::vector<Hash32> level;
+    for (const auto& t : txs) level.push_back(tron::sha256(t));
+    while (level.size() > 1) {
+        std::vector<Hash32> up;
+        for (std::size_t i = 0; i + 1 < level.size(); i += 2) {
+            Bytes pair(level[i].begin(), level[i].end());
+            append(pair, level[i + 1]);
+            up.push_back(tron::sha256(pair));
+        }
+        if (level.size() % 2 == 1) up.push_back(level.back());
+        level = std::move(up);
+    }
+    return level[0];
+}
+
+bool add_checked(std::int64_t& into, std::int64_t more) {
+    if (more > 0 && into > INT64_MAX - more) return false;
+    into += more;
+    return true;
+}
+
+}  // namespace
+
+Chain::Chain(Genesis genesis)
+    : m_genesis(std::move(genesis)), m_witness_key(witness_key()),
+      m_witness_address(m_witness_key.address()) {
+    for (const auto& t : m_genesis.tokens) {
+        if (!m_tokens.emplace(t.id, t).second) throw std::invalid_argument("duplicate token " + t.id);
+    }
+    for (const auto& a : m_genesis.accounts) {
+        AccountState s;
+        s.balance = a.trx;
+        s.create_time = m_genesis.timestamp_ms;
+        if (a.trx < 0) throw std::invalid_argument("negative TRX balance in genesis");
+        for (const auto& [id, amount] : a.tokens) {
+            if (!m_tokens.count(id)) throw std::invalid_argument("genesis balance of unknown token " + id);
+            if (amount < 0) throw std::invalid_argument("negative token balance in genesis");
+            s.assets[id] = amount;
+        }
+        if (!m_accounts.emplace(a.address, s).second) {
+            throw std::invalid_argument("duplicate genesis account " + a.address.to_base58());
+        }
+    }
+    if (m_genesis.params.block_interval_ms <= 0) throw std::invalid_argument("block interval must be > 0");
+    append_block({});  // block 0
+}
+
+std::int64_t Chain::solid_number() const {
+    return std::max<std::int64_t>(0, head_number() - m_genesis.params.solid_lag);
+}
+
+const StoredBlock* Chain::block(std::int64_t number) const {
+    if (number < 0 || number > head_number()) return nullptr;
+    return &m_blocks[static_cast<std::size_t>(number)];
+}
+
+std::optional<Receipt> Chain::receipt(const tron::TxId& txid) const {
+    const auto it = m_receipts.find(txid);
+    if (it == m_receipts.end()) return std::nullopt;
+    return it->second;
+}
+
+const AccountState* Chain::account(const tron::TronAddress& address) const {
+    const auto it = m_accounts.find(address);
+    return it == m_accounts.end() ? nullptr : &it->second;
+}
+
+const Token* Chain::token(const std::string& id) const {
+    const auto it = m_tokens.find(id);
+    return it == m_tokens.end() ? nullptr : &it->second;
+}
+
+bool Chain::is_pending(const tron::TxId& txid) const {
+    return std::any_of(m_pending.begin(), m_pending.end(), [&](const Pending& p) { return p.txid == txid; });
+}
+
+std::int64_t Chain::next_slot_time() const { return head().timestamp + m_genesis.params.block_interval_ms; }
+
+std::int64_t Chain::free_bandwidth_left(const AccountState& a) const {
+    // Usage recovers linearly over 24 h of head-block time.
+    const std::int64_t elapsed = std::max<std::int64_t>(0, head().timestamp - a.latest_consume_free_time);
+    std::int64_t usage = a.free_net_usage;
+    if (elapsed >= kBandwidthWindowMs) {
+        usage = 0;
+    } else {
+        usage = usage - usage * elapsed / kBandwidthWindowMs;
+    }
+    return std::max<std::int64_t>(0, m_genesis.params.free_net_limit - usage);
+}
+
+void Chain::use_free_bandwidth(AccountState& a, std::int64_t bytes) const {
+    const std::int64_t left = free_bandwidth_left(a);
+    a.free_net_usage = m_genesis.params.free_net_limit - left + bytes;
+    a.latest_consume_free_time = head().timestamp;
+}
+
+BroadcastResult Chain::broadcast(ByteView transaction) {
+    const auto parts = tron::split_signed_transaction(transaction);
+    if (!parts) return fail(ReturnCode::OtherError, "Error: transaction bytes do not parse");
+    const auto decoded = tron::decode_raw_data(parts->raw_data);
+    if (!decoded) {
+        if (decoded.error().kind == tron::TxDecodeError::Kind::NotProtobuf) {
+            return fail(ReturnCode::OtherError, "Error: raw_data does not parse");
+        }
+        return contract_error(decoded.error().message());
+    }
+    const auto& raw = *decoded;
+    const ChainParameters& p = m_genesis.params;
+    // 5. No contract.
+    if (raw.contracts.empty()) return contract_error("No contract!");
+    // 6. Expiration against the next slot.
+    if (raw.expiration < next_slot_time()) {
+        return fail(ReturnCode::TransactionExpirationError, "Transaction expired");
+    }
+    // 7. Signatures: the default owner permission has one key, threshold 1.
+    const auto& contract = raw.contracts[0];
+    if (parts->signatures.empty()) return fail(ReturnCode::SigError, "Validate signature error: miss sig or contract");
+    if (parts->signatures.size() > 1) {
+        return fail(ReturnCode::SigError, "Validate signature error: too many signatures");
+    }
+    const Bytes& sig_bytes = parts->signatures[0];
+    if (sig_bytes.size() < 65) return fail(ReturnCode::SigError, "Validate signature error: signature size is " + std::to_string(sig_bytes.size()));
+    tron::Signature sig{};
+    std::copy(sig_bytes.begin(), sig_bytes.begin() + 65, sig.begin());
+    const auto signer = tron::recover_transaction_signer(raw.txid, sig);
+    if (!signer) return fail(ReturnCode::SigError, "Validate signature error: " + signer.error().message());
+    if (!contract.owner) {
+        return contract_error("this node accepts only TransferContract and TransferAssetContract");
+    }
+    if (*signer != *contract.owner) {
+        return fail(ReturnCode::SigError, "Validate signature error: " + signer->to_base58() +
+                                              " is not in permission");
+    }
+    // 8. Exactly one contract.
+    if (raw.contracts.size() != 1) return contract_error("act size should be exactly 1, this is extend feature");
+    // 9. TAPOS: the reference block must be one of the recent blocks, on this chain.
+    if (raw.ref_block_bytes.size() != 2 || raw.ref_block_hash.size() != 8) {
+        return fail(ReturnCode::TaposError, "Tapos check error.");
+    }
+    {
+        // The newest block whose number has these low 16 bits; java-tron keeps a ring of
+        // the last 65,536 block ids keyed by them.
+        const std::int64_t low =
+            (static_cast<std::int64_t>(raw.ref_block_bytes[0]) << 8) | raw.ref_block_bytes[1];
+        const std::int64_t n = head_number() - ((head_number() - low) & 0xffff);
+        if (n < 0 || !std::equal(raw.ref_block_hash.begin(), raw.ref_block_hash.end(),
+                                 m_blocks[static_cast<std::size_t>(n)].id.begin() + 8)) {
+            return fail(ReturnCode::TaposError, "Tapos check error.");
+        }
+    }
+    // 10. Size and the 24 h window.
+    const std::int64_t size_without_ret =
+        static_cast<std::int64_t>(tron::signed_transaction_bytes(parts->raw_data, std::span(&sig, 1)).size());
+    if (size_without_ret + 2 * kResultHeadroom > kMaxTransactionSize) {
+        return fail(ReturnCode::TooBigTransactionError, "Too big transaction, the size is " + std::to_string(size_without_ret));
+    }
+    if (raw.expiration > head().timestamp + kMaxTimeUntilExpiration) {
+        return fail(ReturnCode::TransactionExpirationError, "Transaction expired");
+    }
+    // 11. Duplicates, in blocks or pending.
+    if (m_receipts.count(raw.txid) || is_pending(raw.txid)) {
+        return fail(ReturnCode::DupTransactionError, "Dup transaction.");
+    }
+
+    // 12–14 work on copies, committed only if everything passes.
+    const auto owner_it = m_accounts.find(*contract.owner);
+    if (owner_it == m_accounts.end()) return contract_error("No owner account!");
+    AccountState owner = owner_it->second;
+    const bool recipient_exists = m_accounts.count(*contract.to) > 0;
+    const std::int64_t bytes = size_without_ret + kResultHeadroom;
+    Receipt r;
+    r.txid = raw.txid;
+    std::int64_t trx_needed = 0;
+    // 12. Bandwidth.
+    if (!recipient_exists) {
+        if (size_without_ret - 65 > p.max_create_account_tx_size) {
+            return fail(ReturnCode::TooBigTransactionError, "Too big transaction with result, the size is " + std::to_string(bytes));
+        }
+        r.net_fee = p.create_account_fee;
+    } else if (free_bandwidth_left(owner) >= bytes) {
+        r.net_usage = bytes;
+    } else {
+        r.net_fee = bytes * p.transaction_fee;
+    }
+    trx_needed = r.net_fee;
+    if (owner.balance < trx_needed) return fail(ReturnCode::BandwidthError, "Account resource insufficient error.");
+    // 13. Memo fee.
+    const std::int64_t memo_fee = raw.data.empty() ? 0 : p.memo_fee;
+    if (!add_checked(trx_needed, memo_fee) || owner.balance < trx_needed) {
+        return fail(ReturnCode::BandwidthError, "Account resource insufficient error.");
+    }
+    // 14. The contract itself (TransferAssetActuator / TransferActuator texts, §5.9).
+    const std::int64_t amount = *contract.amount;
+    const std::int64_t create_fee = recipient_exists ? 0 : p.create_new_account_fee_in_system_contract;
+    if (amount <= 0) return contract_error("Amount must be greater than 0.");
+    if (contract.token_id) {
+        if (*contract.owner == *contract.to) return contract_error("Cannot transfer asset to yourself.");
+        if (!m_tokens.count(*contract.token_id)) return contract_error("No asset!");
+        const auto held = owner.assets.find(*contract.token_id);
+        if (held == owner.assets.end() || held->second <= 0) return contract_error("assetBalance must be greater than 0.");
+        if (held->second < amount) return contract_error("assetBalance is not sufficient.");
+        if (recipient_exists) {
+            const auto& to_assets = m_accounts.at(*contract.to).assets;
+            const auto to_held = to_assets.find(*contract.token_id);
+            std::int64_t sum = to_held == to_assets.end() ? 0 : to_held->second;
+            if (!add_checked(sum, amount)) return contract_error("long overflow");
+        }
+        if (!add_checked(trx_needed, create_fee) || owner.balance < trx_needed) {
+            return contract_error("Validate TransferAssetActuator error, insufficient fee.");
+        }
+    } else {
+        if (*contract.owner == *contract.to) return contract_error("Cannot transfer TRX to yourself.");
+        if (!add_checked(trx_needed, create_fee) || !add_checked(trx_needed, amount) || owner.balance < trx_needed) {
+            return contract_error("Validate TransferContract error, balance is not sufficient.");
+        }
+    }
+
+    // 15. Apply to the state and queue for the next block.
+    if (r.net_usage > 0) use_free_bandwidth(owner, r.net_usage);
+    owner.balance -= r.net_fee + memo_fee + create_fee;
+    r.fee = r.net_fee + memo_fee + create_fee;
+    AccountState recipient = recipient_exists ? m_accounts.at(*contract.to) : AccountState{};
+    if (!recipient_exists) recipient.create_time = head().timestamp;
+    if (contract.token_id) {
+        owner.assets[*contract.token_id] -= amount;
+        recipient.assets[*contract.token_id] += amount;
+    } else {
+        owner.balance -= amount;
+        recipient.balance += amount;
+    }
+    m_accounts[*contract.owner] = owner;
+    m_accounts[*contract.to] = recipient;
+
+    // Stored as in a block: with ret {contractRet: SUCCESS} (reference §3.4).
+    Bytes stored(transaction.begin(), transaction.end());
+    append(stored, Bytes{0x2a, 0x02, 0x18, 0x01});
+    m_pending.push_back({raw.txid, std::move(stored), r});
+    return {};
+}
+
+std::int64_t Chain::produce_block() {
+    append_block(std::move(m_pending));
+    m_pending.clear();
+    return head_number();
+}
+
+void Chain::append_block(std::vector<Pending> txs) {
+    StoredBlock b;
+    b.number = static_cast<std::int64_t>(m_blocks.size());
+    b.timestamp = m_genesis.timestamp_ms + b.number * m_genesis.params.block_interval_ms;
+    for (auto& t : txs) {
+        b.transactions.push_back(std::move(t.stored));
+        b.txids.push_back(t.txid);
+    }
+    protocol::BlockHeader::raw header;
+    header.set_timestamp(b.timestamp);
+    const Hash32 root = merkle_root(b.transactions);
+    header.set_txtrieroot(as_string(root));
+    if (b.number > 0) header.set_parenthash(as_string(m_blocks.back().id));
+    header.set_number(b.number);
+    header.set_witness_address(as_string(m_witness_address.bytes()));
+    header.set_version(kBlockVersion);
+    const std::string raw = header.SerializeAsString();
+    b.header_raw = to_bytes(raw);
+    const Hash32 h = tron::sha256(b.header_raw);
+    b.id = tron::block_id(b.number, h);
+    b.witness_signature = m_witness_key.sign_digest(h);
+    for (auto& t : txs) {
+        t.receipt.block_number = b.number;
+        t.receipt.block_timestamp = b.timestamp;
+        m_receipts[t.txid] = t.receipt;
+    }
+    m_blocks.push_back(std::move(b));
+}
+
+}  // namespace btt::trondev
