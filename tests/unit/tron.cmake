@@ -5,5 +5,6 @@ target_sources(unit_tests PRIVATE
     unit/tron/signature_test.cpp
     unit/tron/transaction_test.cpp
     unit/tron/key_file_test.cpp
+    unit/tron/broadcast_policy_test.cpp
 )
 target_link_libraries(unit_tests PRIVATE btt_tron btt_tron_io)
