@@ -1,0 +1,5 @@
+# trondev on loopback (label chain): its gRPC wire, faults and block production.
+add_executable(chain_tests integration/chain/trondev_node_test.cpp)
+target_link_libraries(chain_tests PRIVATE btt_testkit btt_trondev btt_tron btt_proto_tron_grpc gRPC::grpc++ GTest::gtest_main)
+add_test(NAME chain_tests COMMAND chain_tests)
+set_tests_properties(chain_tests PROPERTIES LABELS chain TIMEOUT 300)

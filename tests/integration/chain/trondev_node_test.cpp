@@ -1,0 +1,214 @@
+// trondev over its real gRPC wire on loopback: java-tron's paths and messages, empty
+// answers for "not found", the solidity port's lag, and every injected fault.
+#include <chrono>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <tron/api/api.grpc.pb.h>
+
+#include <btt/base/hex.h>
+#include <btt/testkit/actors.h>
+#include <btt/tron/transaction.h>
+#include <btt/trondev/node.h>
+
+namespace {
+
+using namespace btt::trondev;
+namespace tk = btt::testkit;
+
+Genesis genesis() {
+    Genesis g;
+    g.timestamp_ms = 1'750'000'000'000;
+    g.params.block_interval_ms = 50;
+    g.params.solid_lag = 3;
+    g.tokens.push_back({"1002000", "BitTorrent", "BTT", 6, tk::actor("issuer"), 1'000'000'000'000});
+    g.accounts.push_back({tk::alice().address(), 100'000'000, {{"1002000", 50'000'000}}});
+    g.accounts.push_back({tk::bob().address(), 100'000'000, {}});
+    return g;
+}
+
+std::string str(btt::ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+class TrondevNode : public ::testing::Test {
+protected:
+    void SetUp() override {
+        node = std::make_unique<Node>(genesis(), NodeOptions{"127.0.0.1:0", "127.0.0.1:0", false});
+        auto full = grpc::CreateChannel("127.0.0.1:" + std::to_string(node->wallet_port()), grpc::InsecureChannelCredentials());
+        auto solid = grpc::CreateChannel("127.0.0.1:" + std::to_string(node->solidity_port()), grpc::InsecureChannelCredentials());
+        wallet = protocol::Wallet::NewStub(full);
+        database = protocol::Database::NewStub(full);
+        solidity = protocol::WalletSolidity::NewStub(solid);
+        for (int i = 0; i < 5; ++i) node->produce_block_now();
+    }
+
+    template <typename Call>
+    grpc::Status call(Call&& c) {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        return c(&ctx);
+    }
+
+    // A transfer alice -> bob referencing the solidified head, as java-tron builders do.
+    btt::Bytes transfer(std::int64_t amount, const std::string& memo = "") {
+        protocol::BlockExtention solid_head;
+        EXPECT_TRUE(call([&](auto* ctx) { return solidity->GetNowBlock2(ctx, {}, &solid_head); }).ok());
+        btt::Hash32 id{};
+        std::copy(solid_head.blockid().begin(), solid_head.blockid().end(), id.begin());
+        protocol::BlockExtention head;
+        EXPECT_TRUE(call([&](auto* ctx) { return wallet->GetNowBlock2(ctx, {}, &head); }).ok());
+        const auto head_time = head.block_header().raw_data().timestamp();
+        btt::tron::TransferSpec spec{std::string("1002000"), tk::alice().address(), tk::bob().address(), amount,
+                                     btt::tron::tapos_from_block(solid_head.block_header().raw_data().number(), id),
+                                     head_time + 60'000, head_time, btt::to_bytes(memo)};
+        const auto built = btt::tron::build_transfer(spec).value();
+        const btt::tron::Signature sig[] = {btt::tron::sign_transaction(tk::alice(), built.txid)};
+        last_txid = built.txid;
+        return btt::tron::signed_transaction_bytes(built.raw_data, sig);
+    }
+
+    protocol::Return broadcast(const btt::Bytes& tx, grpc::Status* status = nullptr) {
+        protocol::Transaction t;
+        t.ParseFromArray(tx.data(), static_cast<int>(tx.size()));
+        protocol::Return ret;
+        const auto s = call([&](auto* ctx) { return wallet->BroadcastTransaction(ctx, t, &ret); });
+        if (status) *status = s;
+        else EXPECT_TRUE(s.ok()) << s.error_message();
+        return ret;
+    }
+
+    protocol::TransactionInfo info(bool solid, const btt::tron::TxId& txid) {
+        protocol::BytesMessage req;
+        req.set_value(str(txid));
+        protocol::TransactionInfo out;
+        const auto s = call([&](auto* ctx) {
+            return solid ? solidity->GetTransactionInfoById(ctx, req, &out) : wallet->GetTransactionInfoById(ctx, req, &out);
+        });
+        EXPECT_TRUE(s.ok());
+        return out;
+    }
+
+    std::unique_ptr<Node> node;
+    std::unique_ptr<protocol::Wallet::Stub> wallet;
+    std::unique_ptr<protocol::Database::Stub> database;
+    std::unique_ptr<protocol::WalletSolidity::Stub> solidity;
+    btt::tron::TxId last_txid{};
+};
+
+TEST_F(TrondevNode, ServesHeadSolidHeadAndBlockReference) {
+    protocol::BlockExtention head, solid;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetNowBlock2(ctx, {}, &head); }).ok());
+    ASSERT_TRUE(call([&](auto* ctx) { return solidity->GetNowBlock2(ctx, {}, &solid); }).ok());
+    EXPECT_EQ(head.block_header().raw_data().number(), 5);
+    EXPECT_EQ(solid.block_header().raw_data().number(), 2);
+    EXPECT_EQ(head.blockid().size(), 32u);
+    protocol::BlockReference ref;
+    ASSERT_TRUE(call([&](auto* ctx) { return database->getBlockReference(ctx, {}, &ref); }).ok());
+    EXPECT_EQ(ref.block_num(), 5);
+    EXPECT_EQ(ref.block_hash(), head.blockid());
+    protocol::DynamicProperties dp;
+    ASSERT_TRUE(call([&](auto* ctx) { return database->GetDynamicProperties(ctx, {}, &dp); }).ok());
+    EXPECT_EQ(dp.last_solidity_block_num(), 2);
+}
+
+TEST_F(TrondevNode, NotFoundIsAnEmptyMessageWithStatusOk) {
+    protocol::NumberMessage n;
+    n.set_num(99);
+    protocol::BlockExtention b;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetBlockByNum2(ctx, n, &b); }).ok());
+    EXPECT_TRUE(b.blockid().empty());
+    n.set_num(4);  // exists, but above the solid height
+    ASSERT_TRUE(call([&](auto* ctx) { return solidity->GetBlockByNum2(ctx, n, &b); }).ok());
+    EXPECT_TRUE(b.blockid().empty());
+    btt::tron::TxId nothing{};
+    EXPECT_TRUE(info(false, nothing).id().empty());
+    protocol::Account req, acc;
+    req.set_address(str(tk::actor("nobody").bytes()));
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetAccount(ctx, req, &acc); }).ok());
+    EXPECT_TRUE(acc.address().empty());
+    protocol::BlockLimit bad;
+    bad.set_startnum(0);
+    bad.set_endnum(101);
+    protocol::BlockListExtention list;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetBlockByLimitNext2(ctx, bad, &list); }).ok());
+    EXPECT_EQ(list.block_size(), 0);
+    bad.set_endnum(3);
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetBlockByLimitNext2(ctx, bad, &list); }).ok());
+    EXPECT_EQ(list.block_size(), 3);  // [0, 3)
+}
+
+TEST_F(TrondevNode, BroadcastMovesBalancesAndSolidifiesAfterTheLag) {
+    const auto tx = transfer(1'500'000);
+    const auto ret = broadcast(tx);
+    ASSERT_TRUE(ret.result()) << ret.message();
+    node->produce_block_now();
+    EXPECT_EQ(info(false, last_txid).blocknumber(), 6);
+    EXPECT_TRUE(info(true, last_txid).id().empty());  // not solid yet
+    for (int i = 0; i < 3; ++i) node->produce_block_now();
+    EXPECT_EQ(info(true, last_txid).blocknumber(), 6);
+    protocol::Account req, acc;
+    req.set_address(str(tk::bob().address().bytes()));
+    ASSERT_TRUE(call([&](auto* ctx) { return solidity->GetAccount(ctx, req, &acc); }).ok());
+    EXPECT_EQ(acc.assetv2().at("1002000"), 1'500'000);
+    protocol::BytesMessage id;
+    id.set_value(str(last_txid));
+    protocol::Transaction stored;
+    ASSERT_TRUE(call([&](auto* ctx) { return solidity->GetTransactionById(ctx, id, &stored); }).ok());
+    ASSERT_EQ(stored.ret_size(), 1);
+    EXPECT_EQ(stored.ret(0).contractret(), protocol::Transaction::Result::SUCCESS);
+    EXPECT_EQ(broadcast(tx).code(), protocol::Return::DUP_TRANSACTION_ERROR);
+}
+
+TEST_F(TrondevNode, RejectionsCarryJavaTronsCodeAndMessage) {
+    const auto ret = broadcast(transfer(60'000'000));
+    EXPECT_FALSE(ret.result());
+    EXPECT_EQ(ret.code(), protocol::Return::CONTRACT_VALIDATE_ERROR);
+    EXPECT_EQ(ret.message(), "Contract validate error : assetBalance is not sufficient.");
+}
+
+TEST_F(TrondevNode, InjectedFaults) {
+    const auto tx = transfer(1);  // built before the fault: building reads the chain
+    node->faults().unavailable_rate = 1.0;
+    grpc::Status s;
+    broadcast(tx, &s);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+    node->faults().unavailable_rate = 0.0;
+
+    node->faults().busy_rate = 1.0;
+    EXPECT_EQ(broadcast(transfer(2)).code(), protocol::Return::SERVER_BUSY);
+    node->faults().busy_rate = 0.0;
+
+    node->faults().drop_rate = 1.0;
+    const auto ret = broadcast(transfer(3));
+    EXPECT_TRUE(ret.result());  // answered SUCCESS ...
+    node->faults().drop_rate = 0.0;
+    for (int i = 0; i < 5; ++i) node->produce_block_now();
+    EXPECT_TRUE(info(false, last_txid).id().empty());  // ... and never included
+
+    node->faults().latency_ms = 200;
+    const auto t0 = std::chrono::steady_clock::now();
+    protocol::BlockExtention head;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetNowBlock2(ctx, {}, &head); }).ok());
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(200));
+    node->faults().latency_ms = 0;
+}
+
+TEST(TrondevProduction, ProducesBlocksOnItsTimerAndPausesOnRequest) {
+    Node node(genesis(), NodeOptions{"127.0.0.1:0", "127.0.0.1:0", true});
+    auto head = [&] {
+        std::int64_t n = 0;
+        node.with_chain([&](Chain& c) { n = c.head_number(); });
+        return n;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (head() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_GE(head(), 3);
+    node.faults().paused = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));  // let a tick in flight finish
+    const auto paused_at = head();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(head(), paused_at);
+}
+
+}  // namespace

@@ -1,0 +1,79 @@
+#pragma once
+// A running trondev: the chain behind java-tron's gRPC services on loopback ports —
+// protocol.Wallet + protocol.Database on the full-node port, protocol.WalletSolidity +
+// protocol.Database on the solidity port — and a block every block interval. Fault
+// injection for reliability tests: busy (SERVER_BUSY), unavailable (gRPC UNAVAILABLE),
+// added latency, accept-then-drop (SUCCESS, never included) and paused block production;
+// each can change while the node runs.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <btt/trondev/chain.h>
+
+namespace grpc {
+class Server;
+}
+
+namespace btt::trondev {
+
+struct Faults {
+    std::atomic<double> busy_rate{0};         // broadcasts answered SERVER_BUSY
+    std::atomic<double> unavailable_rate{0};  // any call failed with gRPC UNAVAILABLE
+    std::atomic<double> drop_rate{0};         // broadcasts answered SUCCESS and discarded
+    std::atomic<int> latency_ms{0};           // added to every call
+    std::atomic<bool> paused{false};          // no blocks are produced
+};
+
+struct NodeOptions {
+    std::string listen = "127.0.0.1:50051";           // port 0: pick a free one
+    std::string solidity_listen = "127.0.0.1:50061";
+    bool produce_blocks = true;                        // false: only produce_block_now()
+};
+
+class Node {
+public:
+    // Starts both servers and the block timer. Throws std::runtime_error when a port
+    // cannot be bound.
+    Node(Genesis genesis, NodeOptions options);
+    ~Node();
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+
+    [[nodiscard]] int wallet_port() const noexcept { return m_wallet_port; }
+    [[nodiscard]] int solidity_port() const noexcept { return m_solidity_port; }
+    [[nodiscard]] Faults& faults() noexcept { return m_faults; }
+
+    void produce_block_now();
+    // Runs `f` on the chain under the node's lock (tests and the storage layer use it).
+    void with_chain(const std::function<void(Chain&)>& f);
+
+    // Blocks until shutdown() is called (from a signal handler thread, say).
+    void wait();
+    void shutdown();
+
+private:
+    void produce_loop();
+
+    std::mutex m_mutex;
+    Chain m_chain;
+    Faults m_faults;
+    std::unique_ptr<grpc::Server> m_wallet_server;
+    std::unique_ptr<grpc::Server> m_solidity_server;
+    struct Services;
+    std::unique_ptr<Services> m_services;
+    int m_wallet_port = 0;
+    int m_solidity_port = 0;
+    std::thread m_producer;
+    std::condition_variable m_wake;
+    bool m_stopping = false;
+    bool m_produce = true;
+};
+
+}  // namespace btt::trondev

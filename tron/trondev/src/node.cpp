@@ -1,0 +1,385 @@
+#include <btt/trondev/node.h>
+
+#include <random>
+#include <stdexcept>
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/support/byte_buffer.h>
+
+#include <tron/api/api.grpc.pb.h>
+#include <tron/core/Tron.pb.h>
+#include <tron/core/contract/asset_issue_contract.pb.h>
+
+namespace btt::trondev {
+
+namespace {
+
+std::string str(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+bool roll(double rate) {
+    if (rate <= 0) return false;
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0, 1)(rng) < rate;
+}
+
+// Latency and UNAVAILABLE apply to every call.
+grpc::Status call_faults(const Faults& f) {
+    if (const int ms = f.latency_ms.load(); ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    if (roll(f.unavailable_rate.load())) return {grpc::StatusCode::UNAVAILABLE, "injected: unavailable"};
+    return grpc::Status::OK;
+}
+
+void fill_block(const StoredBlock& b, protocol::BlockHeader* header) {
+    header->mutable_raw_data()->ParseFromArray(b.header_raw.data(), static_cast<int>(b.header_raw.size()));
+    header->set_witness_signature(str(b.witness_signature));
+}
+
+void to_extention(const StoredBlock& b, protocol::BlockExtention* out) {
+    fill_block(b, out->mutable_block_header());
+    out->set_blockid(str(b.id));
+    for (std::size_t i = 0; i < b.transactions.size(); ++i) {
+        auto* t = out->add_transactions();
+        t->mutable_transaction()->ParseFromArray(b.transactions[i].data(), static_cast<int>(b.transactions[i].size()));
+        t->set_txid(str(b.txids[i]));
+        // Always {true, SUCCESS} inside blocks; not the execution result (reference §3.8).
+        t->mutable_result()->set_result(true);
+    }
+}
+
+void to_block(const StoredBlock& b, protocol::Block* out) {
+    fill_block(b, out->mutable_block_header());
+    for (const auto& t : b.transactions) {
+        out->add_transactions()->ParseFromArray(t.data(), static_cast<int>(t.size()));
+    }
+}
+
+void to_info(const Receipt& r, protocol::TransactionInfo* out) {
+    out->set_id(str(r.txid));
+    if (r.fee != 0) out->set_fee(r.fee);
+    out->set_blocknumber(r.block_number);
+    out->set_blocktimestamp(r.block_timestamp);
+    out->add_contractresult("");
+    auto* receipt = out->mutable_receipt();
+    receipt->set_net_usage(r.net_usage);
+    receipt->set_net_fee(r.net_fee);
+}
+
+// Reads shared by both ports; `cap` is the highest block the port may show.
+struct Reader {
+    std::mutex& mutex;
+    Chain& chain;
+    const Faults& faults;
+
+    std::int64_t cap(bool solid) const { return solid ? chain.solid_number() : chain.head_number(); }
+
+    grpc::Status now_block(bool solid, protocol::BlockExtention* out) {
+        if (auto s = call_faults(faults); !s.ok()) return s;
+        std::lock_guard lock(mutex);
+        to_extention(*chain.block(cap(solid)), out);
+        return grpc::Status::OK;
+    }
+    grpc::Status block_by_num(bool solid, std::int64_t n, protocol::BlockExtention* out) {
+        if (auto s = call_faults(faults); !s.ok()) return s;
+        std::lock_guard lock(mutex);
+        if (n >= 0 && n <= cap(solid)) to_extention(*chain.block(n), out);  // else: empty
+        return grpc::Status::OK;
+    }
+    grpc::Status raw_block(bool solid, std::optional<std::int64_t> n, protocol::Block* out) {
+        if (auto s = call_faults(faults); !s.ok()) return s;
+        std::lock_guard lock(mutex);
+        const std::int64_t num = n.value_or(cap(solid));
+        if (num >= 0 && num <= cap(solid)) to_block(*chain.block(num), out);
+        return grpc::Status::OK;
+    }
+    grpc::Status info(bool solid, const std::string& id, protocol::TransactionInfo* out) {
+        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (id.size() != 32) return grpc::Status::OK;
+        tron::TxId txid{};
+        std::copy(id.begin(), id.end(), txid.begin());
+        std::lock_guard lock(mutex);
+        const auto r = chain.receipt(txid);
+        if (r && r->block_number <= cap(solid)) to_info(*r, out);
+        return grpc::Status::OK;
+    }
+    grpc::Status transaction(bool solid, const std::string& id, protocol::Transaction* out) {
+        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (id.size() != 32) return grpc::Status::OK;
+        tron::TxId txid{};
+        std::copy(id.begin(), id.end(), txid.begin());
+        std::lock_guard lock(mutex);
+        const auto r = chain.receipt(txid);
+        if (!r || r->block_number > cap(solid)) return grpc::Status::OK;
+        const StoredBlock& b = *chain.block(r->block_number);
+        for (std::size_t i = 0; i < b.txids.size(); ++i) {
+            if (b.txids[i] == txid) out->ParseFromArray(b.transactions[i].data(), static_cast<int>(b.transactions[i].size()));
+        }
+        return grpc::Status::OK;
+    }
+    // Balances are the chain's current state on both ports (trondev keeps no history).
+    grpc::Status account(const protocol::Account& req, protocol::Account* out) {
+        if (auto s = call_faults(faults); !s.ok()) return s;
+        const auto address = tron::TronAddress::from_bytes(as_bytes(req.address()));
+        if (!address) return grpc::Status::OK;
+        std::lock_guard lock(mutex);
+        const AccountState* a = chain.account(*address);
+        if (a == nullptr) return grpc::Status::OK;
+        out->set_address(req.address());
+        out->set_balance(a->balance);
+        out->set_create_time(a->create_time);
+        out->set_free_net_usage(a->free_net_usage);
+        out->set_latest_consume_free_time(a->latest_consume_free_time);
+        for (const auto& [id, amount] : a->assets) (*out->mutable_assetv2())[id] = amount;
+        return grpc::Status::OK;
+    }
+    grpc::Status asset(const std::string& id, protocol::AssetIssueContract* out) {
+        if (auto s = call_faults(faults); !s.ok()) return s;
+        std::lock_guard lock(mutex);
+        const Token* t = chain.token(id);
+        if (t == nullptr) return grpc::Status::OK;
+        out->set_id(t->id);
+        out->set_owner_address(str(t->owner.bytes()));
+        out->set_name(t->name);
+        out->set_abbr(t->abbr);
+        out->set_total_supply(t->total_supply);
+        out->set_precision(t->precision);
+        return grpc::Status::OK;
+    }
+};
+
+using WalletBase = protocol::Wallet::WithRawCallbackMethod_BroadcastTransaction<protocol::Wallet::Service>;
+
+class WalletService final : public WalletBase {
+public:
+    WalletService(Reader r, std::mutex& m, Chain& c, Faults& f) : m_r(r), m_mutex(m), m_chain(c), m_faults(f) {}
+
+    grpc::Status GetNowBlock2(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::BlockExtention* out) override {
+        return m_r.now_block(false, out);
+    }
+    grpc::Status GetNowBlock(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::Block* out) override {
+        return m_r.raw_block(false, std::nullopt, out);
+    }
+    grpc::Status GetBlockByNum2(grpc::ServerContext*, const protocol::NumberMessage* req, protocol::BlockExtention* out) override {
+        return m_r.block_by_num(false, req->num(), out);
+    }
+    grpc::Status GetBlockByNum(grpc::ServerContext*, const protocol::NumberMessage* req, protocol::Block* out) override {
+        return m_r.raw_block(false, req->num(), out);
+    }
+    grpc::Status GetBlockByLimitNext2(grpc::ServerContext*, const protocol::BlockLimit* req, protocol::BlockListExtention* out) override {
+        if (auto s = call_faults(m_faults); !s.ok()) return s;
+        // java-tron: [start, end), end > 0, end > start, at most 100; otherwise empty.
+        const auto start = req->startnum();
+        const auto end = req->endnum();
+        if (end <= 0 || end <= start || end - start > 100 || start < 0) return grpc::Status::OK;
+        std::lock_guard lock(m_mutex);
+        for (auto n = start; n < end && n <= m_chain.head_number(); ++n) to_extention(*m_chain.block(n), out->add_block());
+        return grpc::Status::OK;
+    }
+    grpc::Status GetTransactionById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::Transaction* out) override {
+        return m_r.transaction(false, req->value(), out);
+    }
+    grpc::Status GetTransactionInfoById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::TransactionInfo* out) override {
+        return m_r.info(false, req->value(), out);
+    }
+    grpc::Status GetAccount(grpc::ServerContext*, const protocol::Account* req, protocol::Account* out) override {
+        return m_r.account(*req, out);
+    }
+    grpc::Status GetAssetIssueById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::AssetIssueContract* out) override {
+        return m_r.asset(req->value(), out);
+    }
+    grpc::Status GetChainParameters(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::ChainParameters* out) override {
+        if (auto s = call_faults(m_faults); !s.ok()) return s;
+        const auto& p = m_chain.params();
+        const std::pair<const char*, std::int64_t> params[] = {
+            {"getTransactionFee", p.transaction_fee},
+            {"getFreeNetLimit", p.free_net_limit},
+            {"getCreateAccountFee", p.create_account_fee},
+            {"getCreateNewAccountFeeInSystemContract", p.create_new_account_fee_in_system_contract},
+            {"getMemoFee", p.memo_fee},
+            {"getMaxCreateAccountTxSize", p.max_create_account_tx_size},
+            {"getAllowSameTokenName", 1},
+        };
+        for (const auto& [key, value] : params) {
+            auto* entry = out->add_chainparameter();
+            entry->set_key(key);
+            entry->set_value(value);
+        }
+        return grpc::Status::OK;
+    }
+    grpc::Status GetPendingSize(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::NumberMessage* out) override {
+        std::lock_guard lock(m_mutex);
+        out->set_num(static_cast<std::int64_t>(m_chain.pending_size()));
+        return grpc::Status::OK;
+    }
+
+    // Raw bytes, so the txid is taken over raw_data exactly as it arrived.
+    grpc::ServerUnaryReactor* BroadcastTransaction(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) override {
+        auto* reactor = ctx->DefaultReactor();
+        if (auto s = call_faults(m_faults); !s.ok()) {
+            reactor->Finish(s);
+            return reactor;
+        }
+        std::vector<grpc::Slice> slices;
+        (void)request->Dump(&slices);
+        Bytes bytes;
+        for (const auto& s : slices) append(bytes, ByteView(s.begin(), s.size()));
+        protocol::Return ret;
+        if (roll(m_faults.busy_rate.load())) {
+            ret.set_code(protocol::Return::SERVER_BUSY);
+            ret.set_message("Server busy.");
+        } else if (roll(m_faults.drop_rate.load())) {
+            ret.set_result(true);  // accepted, and forgotten
+        } else {
+            BroadcastResult r;
+            {
+                std::lock_guard lock(m_mutex);
+                r = m_chain.broadcast(bytes);
+            }
+            ret.set_result(r.ok());
+            ret.set_code(static_cast<protocol::Return::response_code>(static_cast<int>(r.code)));
+            ret.set_message(r.message);
+        }
+        const std::string out = ret.SerializeAsString();
+        grpc::Slice slice(out);
+        *response = grpc::ByteBuffer(&slice, 1);
+        reactor->Finish(grpc::Status::OK);
+        return reactor;
+    }
+
+private:
+    Reader m_r;
+    std::mutex& m_mutex;
+    Chain& m_chain;
+    Faults& m_faults;
+};
+
+class SolidityService final : public protocol::WalletSolidity::Service {
+public:
+    explicit SolidityService(Reader r) : m_r(r) {}
+    grpc::Status GetNowBlock2(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::BlockExtention* out) override {
+        return m_r.now_block(true, out);
+    }
+    grpc::Status GetNowBlock(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::Block* out) override {
+        return m_r.raw_block(true, std::nullopt, out);
+    }
+    grpc::Status GetBlockByNum2(grpc::ServerContext*, const protocol::NumberMessage* req, protocol::BlockExtention* out) override {
+        return m_r.block_by_num(true, req->num(), out);
+    }
+    grpc::Status GetBlockByNum(grpc::ServerContext*, const protocol::NumberMessage* req, protocol::Block* out) override {
+        return m_r.raw_block(true, req->num(), out);
+    }
+    grpc::Status GetTransactionById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::Transaction* out) override {
+        return m_r.transaction(true, req->value(), out);
+    }
+    grpc::Status GetTransactionInfoById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::TransactionInfo* out) override {
+        return m_r.info(true, req->value(), out);
+    }
+    grpc::Status GetAccount(grpc::ServerContext*, const protocol::Account* req, protocol::Account* out) override {
+        return m_r.account(*req, out);
+    }
+    grpc::Status GetAssetIssueById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::AssetIssueContract* out) override {
+        return m_r.asset(req->value(), out);
+    }
+
+private:
+    Reader m_r;
+};
+
+class DatabaseService final : public protocol::Database::Service {
+public:
+    DatabaseService(Reader r, bool solid) : m_r(r), m_solid(solid) {}
+    grpc::Status getBlockReference(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::BlockReference* out) override {
+        if (auto s = call_faults(m_r.faults); !s.ok()) return s;
+        std::lock_guard lock(m_r.mutex);
+        out->set_block_num(m_r.chain.head_number());
+        out->set_block_hash(str(m_r.chain.head().id));
+        return grpc::Status::OK;
+    }
+    grpc::Status GetDynamicProperties(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::DynamicProperties* out) override {
+        if (auto s = call_faults(m_r.faults); !s.ok()) return s;
+        std::lock_guard lock(m_r.mutex);
+        out->set_last_solidity_block_num(m_r.chain.solid_number());
+        return grpc::Status::OK;
+    }
+    grpc::Status GetNowBlock(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::Block* out) override {
+        return m_r.raw_block(m_solid, std::nullopt, out);
+    }
+    grpc::Status GetBlockByNum(grpc::ServerContext*, const protocol::NumberMessage* req, protocol::Block* out) override {
+        return m_r.raw_block(m_solid, req->num(), out);
+    }
+
+private:
+    Reader m_r;
+    bool m_solid;
+};
+
+}  // namespace
+
+struct Node::Services {
+    WalletService wallet;
+    DatabaseService wallet_database;
+    SolidityService solidity;
+    DatabaseService solidity_database;
+};
+
+Node::Node(Genesis genesis, NodeOptions options)
+    : m_chain(std::move(genesis)), m_produce(options.produce_blocks) {
+    const Reader reader{m_mutex, m_chain, m_faults};
+    m_services.reset(new Services{WalletService(reader, m_mutex, m_chain, m_faults), DatabaseService(reader, false),
+                                  SolidityService(reader), DatabaseService(reader, true)});
+    auto start = [](const std::string& address, grpc::Service* a, grpc::Service* b, int* port) {
+        grpc::ServerBuilder builder;
+        builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
+        builder.RegisterService(a);
+        builder.RegisterService(b);
+        auto server = builder.BuildAndStart();
+        if (!server || *port == 0) throw std::runtime_error("trondev: cannot listen on " + address);
+        return server;
+    };
+    m_wallet_server = start(options.listen, &m_services->wallet, &m_services->wallet_database, &m_wallet_port);
+    m_solidity_server =
+        start(options.solidity_listen, &m_services->solidity, &m_services->solidity_database, &m_solidity_port);
+    m_producer = std::thread([this] { produce_loop(); });
+}
+
+Node::~Node() {
+    shutdown();
+    if (m_producer.joinable()) m_producer.join();
+    m_wallet_server->Shutdown();
+    m_solidity_server->Shutdown();
+}
+
+void Node::produce_loop() {
+    const auto interval = std::chrono::milliseconds(m_chain.params().block_interval_ms);
+    std::unique_lock lock(m_mutex);
+    while (!m_stopping) {
+        m_wake.wait_for(lock, interval, [this] { return m_stopping; });
+        if (m_stopping) break;
+        if (m_produce && !m_faults.paused.load()) m_chain.produce_block();
+    }
+}
+
+void Node::produce_block_now() {
+    std::lock_guard lock(m_mutex);
+    m_chain.produce_block();
+}
+
+void Node::with_chain(const std::function<void(Chain&)>& f) {
+    std::lock_guard lock(m_mutex);
+    f(m_chain);
+}
+
+void Node::wait() {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [this] { return m_stopping; });
+}
+
+void Node::shutdown() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+}
+
+}  // namespace btt::trondev
