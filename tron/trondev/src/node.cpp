@@ -1,5 +1,11 @@
 #include <btt/trondev/node.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 
@@ -9,6 +15,8 @@
 #include <tron/api/api.grpc.pb.h>
 #include <tron/core/Tron.pb.h>
 #include <tron/core/contract/asset_issue_contract.pb.h>
+
+#include <btt/base/hex.h>
 
 namespace btt::trondev {
 
@@ -150,7 +158,8 @@ using WalletBase = protocol::Wallet::WithRawCallbackMethod_BroadcastTransaction<
 
 class WalletService final : public WalletBase {
 public:
-    WalletService(Reader r, std::mutex& m, Chain& c, Faults& f) : m_r(r), m_mutex(m), m_chain(c), m_faults(f) {}
+    WalletService(Reader r, std::mutex& m, Chain& c, Faults& f, std::function<void(const std::string&)> journal)
+        : m_r(r), m_mutex(m), m_chain(c), m_faults(f), m_journal(std::move(journal)) {}
 
     grpc::Status GetNowBlock2(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::BlockExtention* out) override {
         return m_r.now_block(false, out);
@@ -234,6 +243,7 @@ public:
             {
                 std::lock_guard lock(m_mutex);
                 r = m_chain.broadcast(bytes);
+                if (r.ok()) m_journal("T " + to_hex(bytes));  // durable before the answer
             }
             ret.set_result(r.ok());
             ret.set_code(static_cast<protocol::Return::response_code>(static_cast<int>(r.code)));
@@ -251,6 +261,7 @@ private:
     std::mutex& m_mutex;
     Chain& m_chain;
     Faults& m_faults;
+    std::function<void(const std::string&)> m_journal;
 };
 
 class SolidityService final : public protocol::WalletSolidity::Service {
@@ -324,8 +335,11 @@ struct Node::Services {
 
 Node::Node(Genesis genesis, NodeOptions options)
     : m_chain(std::move(genesis)), m_produce(options.produce_blocks) {
+    if (!options.data_dir.empty()) open_journal(options.data_dir);
     const Reader reader{m_mutex, m_chain, m_faults};
-    m_services.reset(new Services{WalletService(reader, m_mutex, m_chain, m_faults), DatabaseService(reader, false),
+    auto journal = [this](const std::string& record) { this->journal(record); };
+    m_services.reset(new Services{WalletService(reader, m_mutex, m_chain, m_faults, journal),
+                                  DatabaseService(reader, false),
                                   SolidityService(reader), DatabaseService(reader, true)});
     auto start = [](const std::string& address, grpc::Service* a, grpc::Service* b, int* port) {
         grpc::ServerBuilder builder;
@@ -347,6 +361,50 @@ Node::~Node() {
     if (m_producer.joinable()) m_producer.join();
     m_wallet_server->Shutdown();
     m_solidity_server->Shutdown();
+    if (m_journal_fd >= 0) ::close(m_journal_fd);
+}
+
+void Node::open_journal(const std::string& data_dir) {
+    std::filesystem::create_directories(data_dir);
+    const std::string path = data_dir + "/chain.log";
+    // Replay: "T <signed tx hex>" was accepted, "B" produced a block, in that order.
+    std::ifstream in(path);
+    std::string line;
+    std::size_t number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        // A torn last line (a crash mid-write) was never acknowledged: replay stops there.
+        const bool last = in.peek() == std::ifstream::traits_type::eof();
+        bool replayed = false;
+        if (line == "B") {
+            m_chain.produce_block();
+            replayed = true;
+        } else if (line.rfind("T ", 0) == 0) {
+            const auto bytes = btt::from_hex(std::string_view(line).substr(2));
+            replayed = bytes && m_chain.broadcast(*bytes).ok();
+        }
+        if (!replayed && !line.empty()) {
+            if (last) break;
+            throw std::runtime_error("trondev: " + path + " line " + std::to_string(number) +
+                                     " does not replay: the log or the genesis was changed");
+        }
+    }
+    m_journal_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (m_journal_fd < 0) throw std::runtime_error("trondev: cannot write " + path);
+}
+
+void Node::journal(const std::string& record) {
+    if (m_journal_fd < 0) return;
+    const std::string line = record + "\n";
+    if (::write(m_journal_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+        ::fsync(m_journal_fd) != 0) {
+        throw std::runtime_error("trondev: cannot append to the chain log");
+    }
+}
+
+void Node::produce_locked() {
+    m_chain.produce_block();
+    journal("B");
 }
 
 void Node::produce_loop() {
@@ -355,13 +413,13 @@ void Node::produce_loop() {
     while (!m_stopping) {
         m_wake.wait_for(lock, interval, [this] { return m_stopping; });
         if (m_stopping) break;
-        if (m_produce && !m_faults.paused.load()) m_chain.produce_block();
+        if (m_produce && !m_faults.paused.load()) produce_locked();
     }
 }
 
 void Node::produce_block_now() {
     std::lock_guard lock(m_mutex);
-    m_chain.produce_block();
+    produce_locked();
 }
 
 void Node::with_chain(const std::function<void(Chain&)>& f) {

@@ -35,6 +35,10 @@ struct NodeOptions {
     std::string listen = "127.0.0.1:50051";           // port 0: pick a free one
     std::string solidity_listen = "127.0.0.1:50061";
     bool produce_blocks = true;                        // false: only produce_block_now()
+    // With a folder, every accepted broadcast and every block is appended (fsync'd) to
+    // <data_dir>/chain.log before it is acknowledged, and replayed at start: the chain is
+    // deterministic, so replaying the same inputs rebuilds the same blocks and balances.
+    std::string data_dir;
 };
 
 class Node {
@@ -60,6 +64,9 @@ public:
 
 private:
     void produce_loop();
+    void open_journal(const std::string& data_dir);
+    void journal(const std::string& record);  // caller holds m_mutex
+    void produce_locked();                     // caller holds m_mutex
 
     std::mutex m_mutex;
     Chain m_chain;
@@ -74,6 +81,7 @@ private:
     std::condition_variable m_wake;
     bool m_stopping = false;
     bool m_produce = true;
+    int m_journal_fd = -1;
 };
 
 }  // namespace btt::trondev
