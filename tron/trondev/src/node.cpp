@@ -359,8 +359,10 @@ Node::Node(Genesis genesis, NodeOptions options)
 Node::~Node() {
     shutdown();
     if (m_producer.joinable()) m_producer.join();
-    m_wallet_server->Shutdown();
-    m_solidity_server->Shutdown();
+    // Calls in flight get a moment to finish, then are cancelled.
+    const auto grace = std::chrono::system_clock::now() + std::chrono::milliseconds(500);
+    m_wallet_server->Shutdown(grace);
+    m_solidity_server->Shutdown(grace);
     if (m_journal_fd >= 0) ::close(m_journal_fd);
 }
 
