@@ -25,6 +25,7 @@ int run(int argc, const char* const* argv) {
     add_tx_commands(app, ctx);
     add_message_commands(app, ctx);
     add_proof_commands(app, ctx);
+    add_chain_commands(app, ctx);
     add_db_commands(app, ctx);
 
     try {

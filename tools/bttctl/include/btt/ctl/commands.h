@@ -15,6 +15,7 @@ void add_key_commands(CLI::App& app, Context& ctx);      // key new, key address
 void add_tx_commands(CLI::App& app, Context& ctx);       // tx transfer-asset|transfer|decode|verify
 void add_message_commands(CLI::App& app, Context& ctx);  // message sign|verify (TIP-104)
 void add_proof_commands(CLI::App& app, Context& ctx);    // proof sign|verify (BTT-CHANNEL-V1)
+void add_chain_commands(CLI::App& app, Context& ctx);    // chain head|block, account, tx send-asset
 void add_db_commands(CLI::App& app, Context& ctx);       // db migrate, db status
 
 }  // namespace btt::ctl
