@@ -17,6 +17,7 @@
 
 #include <btt/base/bytes.h>
 #include <btt/tron/address.h>
+#include <btt/tron/broadcast_policy.h>
 #include <btt/tron/keys.h>
 #include <btt/tron/transaction.h>
 
@@ -63,20 +64,8 @@ struct AccountState {
     std::int64_t create_time = 0;
 };
 
-// java-tron's Return.response_code numbers (reference §3.11).
-enum class ReturnCode : int {
-    Success = 0,
-    SigError = 1,
-    ContractValidateError = 2,
-    ContractExeError = 3,
-    BandwidthError = 4,
-    DupTransactionError = 5,
-    TaposError = 6,
-    TooBigTransactionError = 7,
-    TransactionExpirationError = 8,
-    ServerBusy = 9,
-    OtherError = 20,
-};
+// java-tron's Return.response_code numbers, shared with the bridge (reference §3.11).
+using ReturnCode = tron::ReturnCode;
 
 struct BroadcastResult {
     ReturnCode code = ReturnCode::Success;
