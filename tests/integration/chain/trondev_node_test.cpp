@@ -160,6 +160,29 @@ TEST_F(TrondevNode, BroadcastMovesBalancesAndSolidifiesAfterTheLag) {
     EXPECT_EQ(broadcast(tx).code(), protocol::Return::DUP_TRANSACTION_ERROR);
 }
 
+TEST_F(TrondevNode, GetBlockTakesANumberAnIdOrNothing) {
+    protocol::BlockExtention by_num, by_id, head;
+    protocol::BlockReq req;
+    req.set_id_or_num("3");
+    req.set_detail(true);
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetBlock(ctx, req, &by_num); }).ok());
+    EXPECT_EQ(by_num.block_header().raw_data().number(), 3);
+    req.set_id_or_num(btt::to_hex(btt::as_bytes(by_num.blockid())));
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetBlock(ctx, req, &by_id); }).ok());
+    EXPECT_EQ(by_id.blockid(), by_num.blockid());
+    req.set_id_or_num("");
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetBlock(ctx, req, &head); }).ok());
+    EXPECT_EQ(head.block_header().raw_data().number(), 5);
+    req.set_id_or_num("not-a-block");
+    protocol::BlockExtention bad;
+    EXPECT_EQ(call([&](auto* ctx) { return wallet->GetBlock(ctx, req, &bad); }).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+    req.set_id_or_num("4");  // above the solid height on the solidity port: empty
+    protocol::BlockExtention above;
+    ASSERT_TRUE(call([&](auto* ctx) { return solidity->GetBlock(ctx, req, &above); }).ok());
+    EXPECT_TRUE(above.blockid().empty());
+}
+
 TEST_F(TrondevNode, RejectionsCarryJavaTronsCodeAndMessage) {
     const auto ret = broadcast(transfer(60'000'000));
     EXPECT_FALSE(ret.result());

@@ -99,6 +99,38 @@ struct Reader {
         if (num >= 0 && num <= cap(solid)) to_block(*chain.block(num), out);
         return grpc::Status::OK;
     }
+    // GetBlock: id_or_num is a decimal number or a 64-hex block id; empty means the head.
+    grpc::Status get_block(bool solid, const protocol::BlockReq& req, protocol::BlockExtention* out) {
+        if (auto s = call_faults(faults); !s.ok()) return s;
+        std::lock_guard lock(mutex);
+        const std::string& key = req.id_or_num();
+        std::int64_t n = cap(solid);
+        if (key.size() == 64) {
+            const auto id = btt::from_hex_fixed<32>(key);
+            if (!id) return {grpc::StatusCode::INVALID_ARGUMENT, "invalid block id"};
+            n = -1;
+            for (std::int64_t i = 0; i <= cap(solid); ++i) {
+                if (chain.block(i)->id == *id) n = i;
+            }
+            if (n < 0) return grpc::Status::OK;
+        } else if (!key.empty()) {
+            if (key.find_first_not_of("0123456789") != std::string::npos || key.size() > 18) {
+                return {grpc::StatusCode::INVALID_ARGUMENT, "id_or_num is neither a number nor a block id"};
+            }
+            n = std::stoll(key);
+            if (n > cap(solid)) return grpc::Status::OK;
+        }
+        to_extention(*chain.block(n), out);
+        if (!req.detail()) out->clear_transactions();
+        return grpc::Status::OK;
+    }
+    grpc::Status infos_in_block(bool solid, std::int64_t n, protocol::TransactionInfoList* out) {
+        if (auto s = call_faults(faults); !s.ok()) return s;
+        std::lock_guard lock(mutex);
+        if (n < 0 || n > cap(solid)) return grpc::Status::OK;
+        for (const auto& txid : chain.block(n)->txids) to_info(*chain.receipt(txid), out->add_transactioninfo());
+        return grpc::Status::OK;
+    }
     grpc::Status info(bool solid, const std::string& id, protocol::TransactionInfo* out) {
         if (auto s = call_faults(faults); !s.ok()) return s;
         if (id.size() != 32) return grpc::Status::OK;
@@ -182,6 +214,13 @@ public:
         std::lock_guard lock(m_mutex);
         for (auto n = start; n < end && n <= m_chain.head_number(); ++n) to_extention(*m_chain.block(n), out->add_block());
         return grpc::Status::OK;
+    }
+    grpc::Status GetBlock(grpc::ServerContext*, const protocol::BlockReq* req, protocol::BlockExtention* out) override {
+        return m_r.get_block(false, *req, out);
+    }
+    grpc::Status GetTransactionInfoByBlockNum(grpc::ServerContext*, const protocol::NumberMessage* req,
+                                              protocol::TransactionInfoList* out) override {
+        return m_r.infos_in_block(false, req->num(), out);
     }
     grpc::Status GetTransactionById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::Transaction* out) override {
         return m_r.transaction(false, req->value(), out);
@@ -278,6 +317,13 @@ public:
     }
     grpc::Status GetBlockByNum(grpc::ServerContext*, const protocol::NumberMessage* req, protocol::Block* out) override {
         return m_r.raw_block(true, req->num(), out);
+    }
+    grpc::Status GetBlock(grpc::ServerContext*, const protocol::BlockReq* req, protocol::BlockExtention* out) override {
+        return m_r.get_block(true, *req, out);
+    }
+    grpc::Status GetTransactionInfoByBlockNum(grpc::ServerContext*, const protocol::NumberMessage* req,
+                                              protocol::TransactionInfoList* out) override {
+        return m_r.infos_in_block(true, req->num(), out);
     }
     grpc::Status GetTransactionById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::Transaction* out) override {
         return m_r.transaction(true, req->value(), out);
