@@ -151,7 +151,15 @@ Expected<TronAddress, AddressError> TronAddress::from_hex(std::string_view text)
 }
 
 Expected<TronAddress, AddressError> TronAddress::parse(std::string_view text) {
-    if (!text.empty() && text[0] == 'T') return from_base58(text);
+    // Tron's base58 form always starts with 'T'. Any other 34-character base58 string (a
+    // Bitcoin address, say) goes the base58 way too, so the refusal names its real fault
+    // (wrong prefix, bad checksum) instead of "not hex".
+    const bool base58_shaped =
+        text.size() == 34 && std::all_of(text.begin(), text.end(), [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return u < 128 && kAlphabetIndex[u] >= 0;
+        });
+    if ((!text.empty() && text[0] == 'T') || base58_shaped) return from_base58(text);
     return from_hex(text);
 }
 

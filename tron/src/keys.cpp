@@ -82,9 +82,16 @@ std::string SignatureError::message() const {
 }
 
 Expected<PublicKey, KeyError> PublicKey::parse(ByteView bytes) {
-    if (bytes.size() != 33 && bytes.size() != 65) {
+    if (bytes.size() != 33 && bytes.size() != 64 && bytes.size() != 65) {
         return unexpected(KeyError{KeyError::Kind::WrongLength,
-                                   std::to_string(bytes.size()) + " bytes, expected 33 or 65"});
+                                   std::to_string(bytes.size()) + " bytes, expected 33, 64 or 65"});
+    }
+    // 64 bytes: X || Y without the 04 marker, as Ethereum-style tools print keys.
+    ByteArray<65> prefixed{};
+    if (bytes.size() == 64) {
+        prefixed[0] = 0x04;
+        std::copy(bytes.begin(), bytes.end(), prefixed.begin() + 1);
+        bytes = prefixed;
     }
     secp256k1_pubkey key;
     if (secp256k1_ec_pubkey_parse(context(), &key, bytes.data(), bytes.size()) != 1) {

@@ -73,6 +73,19 @@ TEST(AddressDecode, RefusesNonHex) {
     EXPECT_EQ(kind_of(std::string(kGoodHex).substr(0, 41)), AddressError::Kind::BadHex);
 }
 
+TEST(AddressDecode, RefusesOtherChainsAddressesWithTheRealReason) {
+    // Bitcoin (the genesis block's address): valid base58check, 21 bytes, but prefix 0x00.
+    EXPECT_EQ(kind_of("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"), AddressError::Kind::WrongPrefix);
+    // Ethereum: 20 bytes of hex.
+    EXPECT_EQ(kind_of("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
+              AddressError::Kind::WrongLength);
+    EXPECT_EQ(kind_of("THRF3GuPnvvPzK+aT8pJex5XHmo8NNbCb3"),
+              AddressError::Kind::BadBase58Character);
+    EXPECT_EQ(kind_of("THRF3GuPnvvPzT8pJex5XHmo8NNbCb3"), AddressError::Kind::WrongLength);
+    EXPECT_EQ(TronAddress::parse("THRF3GuPnvvPzKoaT8pJex5XHmo8NNbCb3")->to_hex(),
+              "4151b5659b685047f35498f763dce619c4720d2aa7");
+}
+
 TEST(AddressDecode, MessagesSayWhatIsWrong) {
     std::string text = kGood;
     text[33] = 'D';

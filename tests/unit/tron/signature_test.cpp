@@ -50,7 +50,21 @@ TEST(Keys, PublicKeyParsingRefusesPointsOffTheCurve) {
     bad[0] = 0x02;
     bad[32] = 0x07;  // x = 7: no curve point has it
     EXPECT_EQ(PublicKey::parse(bad).error().kind, KeyError::Kind::BadPublicKey);
-    EXPECT_EQ(PublicKey::parse(btt::Bytes(64, 1)).error().kind, KeyError::Kind::WrongLength);
+    EXPECT_EQ(PublicKey::parse(btt::Bytes(63, 1)).error().kind, KeyError::Kind::WrongLength);
+    EXPECT_EQ(PublicKey::parse(btt::Bytes(64, 1)).error().kind, KeyError::Kind::BadPublicKey);
+}
+
+TEST(Keys, PublicKeyFormsOfOneKeyGiveOneAddress) {
+    const auto key = PrivateKey::from_hex(std::string(63, '0') + "7").value();
+    const auto full = key.public_key().uncompressed;
+    const btt::ByteView xy = btt::ByteView(full).subspan(1);  // 64 bytes, no 04 marker
+    const auto compressed = key.public_key().compressed();
+    for (const btt::ByteView form : {btt::ByteView(full), xy, btt::ByteView(compressed)}) {
+        const auto pub = PublicKey::parse(form);
+        ASSERT_TRUE(pub) << form.size();
+        EXPECT_EQ(pub->address(), key.address()) << form.size();
+        EXPECT_EQ(pub->uncompressed, full) << form.size();
+    }
 }
 
 TEST(Signatures, SignThenRecoverGivesTheSignerForRandomKeysAndMessages) {

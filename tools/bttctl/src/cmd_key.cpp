@@ -34,8 +34,9 @@ void add_key_commands(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<Options>();
     auto* address = key->add_subcommand("address", "Address of a private or public key");
     add_private_key_options(address, opts->key, "a");
-    address->add_option("--public-key", opts->public_key,
-                        "33-byte compressed or 65-byte uncompressed key, hex");
+    address->add_option(
+        "--public-key", opts->public_key,
+        "public key, hex: 33 bytes compressed, 65 uncompressed (04...) or 64 (X||Y)");
     address->callback([&ctx, opts] {
         if (!opts->key.hex.empty() || !opts->key.file.empty()) {
             if (!opts->public_key.empty()) fail(ExitCode::Usage, "give a private key or --public-key, not both");

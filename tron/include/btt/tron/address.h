@@ -41,7 +41,8 @@ public:
     [[nodiscard]] static Expected<TronAddress, AddressError> from_base58(std::string_view text);
     [[nodiscard]] static Expected<TronAddress, AddressError> from_hex(std::string_view text);
     [[nodiscard]] static Expected<TronAddress, AddressError> from_bytes(ByteView bytes);
-    // Base58check when the text starts with 'T' (34 chars), hex otherwise.
+    // Base58check when the text starts with 'T' or is 34 base58 characters, hex otherwise
+    // ("41" + 40 digits, optional 0x).
     [[nodiscard]] static Expected<TronAddress, AddressError> parse(std::string_view text);
 
     [[nodiscard]] std::string to_base58() const;

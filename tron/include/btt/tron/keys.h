@@ -42,7 +42,8 @@ enum class SPolicy { AcceptHighS, RefuseHighS };
 
 struct PublicKey {
     ByteArray<65> uncompressed{};  // 04 || X || Y
-    // Parses a 33-byte compressed or 65-byte uncompressed SEC1 key.
+    // Parses a 33-byte compressed or 65-byte uncompressed SEC1 key, or 64 bytes X || Y
+    // (the uncompressed key without its 04 marker); refuses points off the curve.
     [[nodiscard]] static Expected<PublicKey, KeyError> parse(ByteView bytes);
     [[nodiscard]] TronAddress address() const;
     [[nodiscard]] ByteArray<33> compressed() const;
