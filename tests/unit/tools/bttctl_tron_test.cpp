@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <btt/base/hex.h>
 #include <btt/testkit/vectors.h>
 
 #include "bttctl_runner.h"
@@ -118,6 +119,38 @@ TEST(BttctlTron, TxCommandsReproduceEveryTransferVector) {
     }
 }
 
+TEST(BttctlTron, WalletCoreTransferAssetReproducesAndItsZeroVSignatureVerifies) {
+    // trustwallet/wallet-core's TronSigner.SignTransferAsset: another SDK's bytes.
+    const auto r =
+        run_ctl({"--json", "tx", "transfer-asset", "--private-key",
+                 "2d8f68944bdbfbc0769542fba8fc2d2a3de67393334471624364c7006da2aa54", "--to",
+                 "THTR75o8xXAgCTQqpiot2AFRAjvW1tSbVV", "--token", "1000959", "--amount", "4",
+                 "--ref-block-bytes", "b801", "--ref-block-hash", "0e2bc08d550f5f58",
+                 "--expiration", "1541926116000", "--timestamp", "1539295479000"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = r.json();
+    EXPECT_EQ(j["txid"], "546a3d07164c624809cf4e564a083a7a7974bb3c4eff6bb3e278b0ca21083fcb");
+    const std::string rs =
+        "77f5eabde31e739d34a66914540f1756981dc7d782c9656f5e14e53b59a15371603a183aa12124adeee7991bf5"
+        "5acc8e488a6ca04fb393b1a8ac16610eeafdfc";
+    EXPECT_EQ(j["signature"], rs + "1b");
+    // wallet-core writes v = 00; java-tron accepts it, and so does tx verify.
+    const auto v = run_ctl(
+        {"--json", "tx", "verify", "--raw-data-hex", j["raw_data_hex"], "--signature", rs + "00"});
+    ASSERT_EQ(v.code, 0) << v.err;
+    EXPECT_EQ(v.json()["signer"], "TJRyWwFs9wTFGZg3JbrVriFbNfCug5tDeC");
+    EXPECT_EQ(v.json()["txid"], j["txid"]);
+    // Trezor's public key, with and without the 04 marker.
+    const std::string pub =
+        "aee772c640a56bfd434cc6c41b661467f0fac8ad922cd0d6f37a25a9faab506c9d687d8d4ad0957ca8a07b1"
+        "5db6b39ab2fa56cc81b49f2f92d44e1cdd2f4f266";
+    for (const std::string& form : {"04" + pub, pub}) {
+        const auto a = run_ctl({"--json", "key", "address", "--public-key", form});
+        ASSERT_EQ(a.code, 0) << a.err;
+        EXPECT_EQ(a.json()["address"], "TY72iA3SBtrds3QLYsS7LwYfkzXwAXCRWT");
+    }
+}
+
 TEST(BttctlTron, TxVerifyExitsOneWhenSomeoneElseSigned) {
     const auto& a = vectors()["keys"][0]["trc10_transfer"];
     const auto& b = vectors()["keys"][1]["trc10_transfer"];
@@ -178,6 +211,43 @@ TEST(BttctlTron, ProofVerifyExitsOneForAWrongSignerOrAChangedAmount) {
     const auto bad_v = run_ctl({"proof", "verify", "--channel", channel, "--amount",
                                 std::to_string(amount), "--signature", sig});
     EXPECT_EQ(bad_v.code, 1);
+}
+
+// The same ECDSA signature with s -> n - s and the recovery parity flipped (high-S).
+std::string malleated(const std::string& sig_hex) {
+    const auto n =
+        btt::from_hex_fixed<32>("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+            .value();
+    auto sig = btt::from_hex_fixed<65>(sig_hex).value();
+    int borrow = 0;
+    for (std::size_t i = 32; i-- > 0;) {
+        const int d = n[i] - sig[32 + i] - borrow;
+        sig[32 + i] = static_cast<std::uint8_t>(d & 0xff);
+        borrow = d < 0 ? 1 : 0;
+    }
+    sig[64] = sig[64] == 27 ? 28 : 27;
+    return btt::to_hex(sig);
+}
+
+TEST(BttctlTron, HighSIsRefusedForProofsAndAcceptedForTransactions) {
+    const auto& k = vectors()["keys"][3];
+    const std::string payload = k["message_v2"]["payload_hex"];
+    const std::string high = malleated(k["message_v2"]["signature"]);
+    const auto proof = run_ctl(
+        {"--json", "proof", "verify", "--channel", payload.substr(28, 64), "--amount",
+         std::to_string(std::stoull(payload.substr(92, 16), nullptr, 16)), "--signature", high});
+    EXPECT_EQ(proof.code, 1) << proof.out;
+    EXPECT_FALSE(proof.json()["valid"].get<bool>());
+    EXPECT_NE(proof.json()["reason"].get<std::string>().find("high S"), std::string::npos);
+    const auto message =
+        run_ctl({"message", "verify", "--payload-hex", payload, "--signature", high});
+    EXPECT_EQ(message.code, 1);
+    // java-tron does not require low-S on transactions: the same signer recovers.
+    const auto& tx = k["trc10_transfer"];
+    const auto verified = run_ctl({"--json", "tx", "verify", "--raw-data-hex", tx["raw_data_hex"],
+                                   "--signature", malleated(tx["signature"])});
+    ASSERT_EQ(verified.code, 0) << verified.err;
+    EXPECT_EQ(verified.json()["signer"], k["address_base58"]);
 }
 
 struct Malformed {
