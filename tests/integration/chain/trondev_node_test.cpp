@@ -190,6 +190,102 @@ TEST_F(TrondevNode, RejectionsCarryJavaTronsCodeAndMessage) {
     EXPECT_EQ(ret.message(), "Contract validate error : assetBalance is not sufficient.");
 }
 
+TEST_F(TrondevNode, ServerSideBuilderSignBroadcastIsTheUsualClientFlow) {
+    protocol::TransferAssetContract c;
+    c.set_asset_name("1002000");
+    c.set_owner_address(str(tk::alice().address().bytes()));
+    c.set_to_address(str(tk::bob().address().bytes()));
+    c.set_amount(42);
+    protocol::TransactionExtention ext;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->TransferAsset2(ctx, c, &ext); }).ok());
+    ASSERT_TRUE(ext.result().result()) << ext.result().message();
+    EXPECT_EQ(ext.result().code(), protocol::Return::SUCCESS);
+    EXPECT_EQ(ext.transaction().signature_size(), 0);
+    // The txid is sha256 of raw_data as serialised: what the client will sign.
+    const auto raw = ext.transaction().raw_data().SerializeAsString();
+    const auto txid = btt::tron::txid_of(btt::as_bytes(raw));
+    EXPECT_EQ(ext.txid(), str(txid));
+    protocol::Transaction signed_tx = ext.transaction();
+    signed_tx.add_signature(str(btt::tron::sign_transaction(tk::alice(), txid)));
+    protocol::Return ret;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->BroadcastTransaction(ctx, signed_tx, &ret); }).ok());
+    ASSERT_TRUE(ret.result()) << ret.message();
+    // Pending until the next block, then in it.
+    protocol::TransactionIdList pending;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetTransactionListFromPending(ctx, {}, &pending); }).ok());
+    ASSERT_EQ(pending.txid_size(), 1);
+    EXPECT_EQ(pending.txid(0), btt::to_hex(txid));
+    protocol::BytesMessage id;
+    id.set_value(str(txid));
+    protocol::Transaction from_pending;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetTransactionFromPending(ctx, id, &from_pending); }).ok());
+    EXPECT_EQ(from_pending.raw_data().SerializeAsString(), raw);
+    node->produce_block_now();
+    EXPECT_EQ(info(false, txid).blocknumber(), 6);
+    protocol::Transaction gone;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetTransactionFromPending(ctx, id, &gone); }).ok());
+    EXPECT_FALSE(gone.has_raw_data());
+
+    // TRX, through CreateTransaction2.
+    protocol::TransferContract trx;
+    trx.set_owner_address(str(tk::bob().address().bytes()));
+    trx.set_to_address(str(tk::alice().address().bytes()));
+    trx.set_amount(1'000);
+    protocol::TransactionExtention trx_ext;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->CreateTransaction2(ctx, trx, &trx_ext); }).ok());
+    ASSERT_TRUE(trx_ext.result().result()) << trx_ext.result().message();
+    EXPECT_EQ(trx_ext.transaction().raw_data().contract(0).type(), protocol::Transaction::Contract::TransferContract);
+}
+
+TEST_F(TrondevNode, ServerSideBuilderRefusesLikeJavaTron) {
+    protocol::TransferAssetContract c;
+    c.set_asset_name("1002000");
+    c.set_owner_address(str(tk::alice().address().bytes()));
+    c.set_to_address(str(tk::bob().address().bytes()));
+    c.set_amount(60'000'000);
+    protocol::TransactionExtention ext;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->TransferAsset2(ctx, c, &ext); }).ok());
+    EXPECT_FALSE(ext.result().result());
+    EXPECT_EQ(ext.result().code(), protocol::Return::CONTRACT_VALIDATE_ERROR);
+    EXPECT_EQ(ext.result().message(), "Contract validate error : assetBalance is not sufficient.");
+    EXPECT_FALSE(ext.has_transaction());
+    EXPECT_TRUE(ext.txid().empty());
+    // The deprecated form answers an empty Transaction.
+    protocol::Transaction old;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->TransferAsset(ctx, c, &old); }).ok());
+    EXPECT_FALSE(old.has_raw_data());
+    c.set_amount(5);
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->TransferAsset(ctx, c, &old); }).ok());
+    EXPECT_EQ(old.raw_data().contract_size(), 1);
+}
+
+TEST_F(TrondevNode, LatestBlocksAndBandwidthAsJavaTronServesThem) {
+    protocol::NumberMessage n;
+    n.set_num(3);
+    protocol::BlockListExtention latest;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetBlockByLatestNum2(ctx, n, &latest); }).ok());
+    ASSERT_EQ(latest.block_size(), 3);
+    EXPECT_EQ(latest.block(0).block_header().raw_data().number(), 3);  // oldest first
+    EXPECT_EQ(latest.block(2).block_header().raw_data().number(), 5);
+    for (const std::int64_t bad : {0, 100, -1}) {
+        n.set_num(bad);
+        protocol::BlockListExtention none;
+        ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetBlockByLatestNum2(ctx, n, &none); }).ok());
+        EXPECT_EQ(none.block_size(), 0) << bad;
+    }
+    ASSERT_TRUE(broadcast(transfer(1)).result());
+    protocol::Account req;
+    req.set_address(str(tk::alice().address().bytes()));
+    protocol::AccountNetMessage net;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetAccountNet(ctx, req, &net); }).ok());
+    EXPECT_EQ(net.freenetlimit(), 5000);
+    EXPECT_GT(net.freenetused(), 200);  // one transfer's bytes + 64
+    req.set_address(str(tk::actor("nobody").bytes()));
+    protocol::AccountNetMessage empty;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetAccountNet(ctx, req, &empty); }).ok());
+    EXPECT_EQ(empty.freenetlimit(), 0);
+}
+
 TEST_F(TrondevNode, InjectedFaults) {
     const auto tx = transfer(1);  // built before the fault: building reads the chain
     node->faults().unavailable_rate = 1.0;

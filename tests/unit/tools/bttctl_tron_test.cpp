@@ -84,6 +84,21 @@ TEST(BttctlTron, KeyNewGivesAConsistentFreshKey) {
     EXPECT_EQ(a.json()["address_hex"].get<std::string>().substr(0, 2), "41");
 }
 
+TEST(BttctlTron, JsonMayComeAnywhereOnTheLine) {
+    const auto& k = vectors()["keys"][0];
+    const std::string key = k["private_key"];
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--json", "key", "address", "--private-key", key},
+          {"key", "--json", "address", "--private-key", key},
+          {"key", "address", "--private-key", key, "--json"}}) {
+        const auto r = run_ctl(args);
+        ASSERT_EQ(r.code, 0) << r.err;
+        EXPECT_EQ(r.json()["address"], k["address_base58"]);
+    }
+    // A flag nobody knows is still refused, wherever it is.
+    EXPECT_EQ(run_ctl({"key", "address", "--private-key", key, "--jsn"}).code, 2);
+}
+
 TEST(BttctlTron, TxCommandsReproduceEveryTransferVector) {
     const auto all = transfers();
     ASSERT_GE(all.size(), 28u);

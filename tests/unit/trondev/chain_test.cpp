@@ -153,7 +153,9 @@ TEST_F(ChainTest, EveryRejectionPathGivesJavaTronsCode) {
 
     TxArgs stranger;
     stranger.key = &tk::actor_key("stranger");
-    expect_code(chain.broadcast(make_tx(chain, stranger)), ReturnCode::ContractValidateError, "No owner account!");
+    // BandwidthProcessor looks the owner up before the actuator does.
+    expect_code(chain.broadcast(make_tx(chain, stranger)), ReturnCode::ContractValidateError,
+                "Contract validate error : account [" + tk::actor("stranger").to_base58() + "] does not exist");
     TxArgs self;
     self.to = tk::alice().address();
     expect_code(chain.broadcast(make_tx(chain, self)), ReturnCode::ContractValidateError,
@@ -218,6 +220,90 @@ TEST_F(ChainTest, FreeBandwidthRunsOutThenTrxIsBurned) {
     EXPECT_EQ(r1->net_fee, 0);
     EXPECT_GT(r2->net_fee, 0);
     EXPECT_EQ(r2->net_fee, (r2->net_fee / small.params().transaction_fee) * small.params().transaction_fee);
+}
+
+btt::Bytes bytes_of(const TronAddress& a) { return {a.bytes().begin(), a.bytes().end()}; }
+
+TransferRequest asset_request(std::int64_t amount, const TronAddress& to = tk::bob().address(),
+                              const TronAddress& owner = tk::alice().address()) {
+    return {std::string("1002000"), bytes_of(owner), bytes_of(to), amount};
+}
+
+TEST_F(ChainTest, BuilderMakesWhatJavaTronsTransferAsset2Makes) {
+    const std::int64_t now = kGenesisMs + 9'500;
+    const auto built = chain.build_transfer(asset_request(7), now);
+    ASSERT_TRUE(built) << built.error().message;
+    const auto d = btt::tron::decode_raw_data(built->raw_data).value();
+    // Reference: the solidified head; expiration: head time + 60 s; timestamp: the clock.
+    const auto& solid = *chain.block(chain.solid_number());
+    const auto tapos = btt::tron::tapos_from_block(solid.number, solid.id);
+    EXPECT_EQ(btt::to_hex(d.ref_block_bytes), btt::to_hex(tapos.ref_block_bytes));
+    EXPECT_EQ(btt::to_hex(d.ref_block_hash), btt::to_hex(tapos.ref_block_hash));
+    EXPECT_EQ(d.expiration, chain.head().timestamp + 60'000);
+    EXPECT_EQ(d.timestamp, now);
+    EXPECT_TRUE(d.data.empty());
+    ASSERT_EQ(d.contracts.size(), 1u);
+    EXPECT_EQ(d.contracts[0].token_id, "1002000");
+    EXPECT_EQ(d.contracts[0].amount, 7);
+    EXPECT_EQ(built->txid, btt::tron::txid_of(built->raw_data));
+    EXPECT_EQ(chain.pending_size(), 0u);  // building broadcasts nothing
+    // Signed as it is, it is accepted.
+    const btt::tron::Signature sig[] = {btt::tron::sign_transaction(tk::alice(), built->txid)};
+    const auto tx = btt::tron::signed_transaction_bytes(built->raw_data, sig);
+    ASSERT_TRUE(chain.broadcast(tx).ok());
+    EXPECT_EQ(chain.pending_txids(), std::vector<btt::tron::TxId>{built->txid});
+    EXPECT_EQ(chain.pending_transaction(built->txid), tx);
+    chain.produce_block();
+    EXPECT_TRUE(chain.receipt(built->txid));
+    EXPECT_FALSE(chain.pending_transaction(built->txid));
+}
+
+TEST_F(ChainTest, BuilderRefusesWithTheActuatorsWordsInItsOrder) {
+    const auto refusal = [&](const TransferRequest& r) {
+        const auto built = chain.build_transfer(r, kGenesisMs);
+        EXPECT_FALSE(built);
+        if (built) return std::string();
+        EXPECT_EQ(built.error().code, ReturnCode::ContractValidateError);
+        return built.error().message;
+    };
+    const std::string p = "Contract validate error : ";
+    auto r = asset_request(1);
+    r.owner.pop_back();
+    EXPECT_EQ(refusal(r), p + "Invalid ownerAddress");
+    r = asset_request(1);
+    r.to[0] = 0xa0;
+    EXPECT_EQ(refusal(r), p + "Invalid toAddress");
+    // Amount is judged before owner == to for TRC-10 ...
+    EXPECT_EQ(refusal(asset_request(0, tk::alice().address())), p + "Amount must be greater than 0.");
+    EXPECT_EQ(refusal(asset_request(1, tk::alice().address())), p + "Cannot transfer asset to yourself.");
+    EXPECT_EQ(refusal(asset_request(1, tk::bob().address(), tk::actor("stranger"))), p + "No owner account!");
+    r = asset_request(1);
+    r.token_id = "1999999";
+    EXPECT_EQ(refusal(r), p + "No asset!");
+    r.token_id = "BitTorrent";  // a token name, as before ALLOW_SAME_TOKEN_NAME
+    EXPECT_EQ(refusal(r), p + "No asset!");
+    r = asset_request(1, tk::alice().address(), tk::bob().address());
+    r.to = bytes_of(tk::carol().address());
+    EXPECT_EQ(refusal(r), p + "assetBalance must be greater than 0.");
+    EXPECT_EQ(refusal(asset_request(50'000'001)), p + "assetBalance is not sufficient.");
+    // carol holds tokens but no TRX to create an account with.
+    EXPECT_EQ(refusal(asset_request(1, tk::actor("new"), tk::carol().address())),
+              p + "Validate TransferAssetActuator error, insufficient fee.");
+    // ... and owner == to before the amount for TRX (TransferActuator).
+    const auto bob = bytes_of(tk::bob().address());
+    const auto alice = bytes_of(tk::alice().address());
+    EXPECT_EQ(refusal({std::nullopt, alice, alice, 0}), p + "Cannot transfer TRX to yourself.");
+    EXPECT_EQ(refusal({std::nullopt, alice, {0x41, 1}, 1}), p + "Invalid toAddress!");
+    EXPECT_EQ(refusal({std::nullopt, bytes_of(tk::actor("stranger")), bob, 1}),
+              p + "Validate TransferContract error, no OwnerAccount.");
+    EXPECT_EQ(refusal({std::nullopt, alice, bob, 0}), p + "Amount must be greater than 0.");
+    EXPECT_EQ(refusal({std::nullopt, alice, bob, 100 * kTrx + 1}),
+              p + "Validate TransferContract error, balance is not sufficient.");
+    // The account creation fee counts: 99.5 TRX to a new address needs 100.5.
+    EXPECT_EQ(refusal({std::nullopt, alice, bytes_of(tk::actor("new")), 99'500'000}),
+              p + "Validate TransferContract error, balance is not sufficient.");
+    EXPECT_TRUE(chain.build_transfer({std::nullopt, alice, bob, 100 * kTrx}, kGenesisMs));
+    EXPECT_EQ(chain.pending_size(), 0u);
 }
 
 TEST(ChainSdkVectors, SdkTransactionsPassTheSignatureCheckAndFailTapos) {

@@ -19,7 +19,10 @@ int run(int argc, const char* const* argv) {
         return true;
     }();
     (void)randomized;
-    app.add_flag("--json", ctx.json, "Print results as one JSON object");
+    app.add_flag("--json", ctx.json, "Print results as one JSON object (anywhere on the line)");
+    // Subcommands inherit this: an option they do not know (--json after the command
+    // name) is handed to the parent, so `bttctl key new --json` works as users type it.
+    app.fallthrough();
 
     add_key_commands(app, ctx);
     add_tx_commands(app, ctx);

@@ -17,6 +17,8 @@ constexpr std::int64_t kMaxTransactionSize = 500 * 1024;      // §5.11
 constexpr std::int64_t kResultHeadroom = 64;                  // MAX_RESULT_SIZE_IN_TX
 constexpr std::int64_t kBandwidthWindowMs = 86'400'000;       // usage recovers over 24 h
 constexpr std::int32_t kBlockVersion = 30;
+constexpr std::size_t kTotalSignNum = 5;                      // getTotalSignNum
+constexpr std::int64_t kBuilderExpirationMs = 60'000;         // trx.expiration.timeInMilliseconds
 
 BroadcastResult fail(ReturnCode code, std::string message) { return {code, std::move(message)}; }
 
@@ -111,6 +113,23 @@ bool Chain::is_pending(const tron::TxId& txid) const {
     return std::any_of(m_pending.begin(), m_pending.end(), [&](const Pending& p) { return p.txid == txid; });
 }
 
+std::optional<Bytes> Chain::pending_transaction(const tron::TxId& txid) const {
+    for (const auto& p : m_pending) {
+        if (p.txid == txid) return p.broadcast;
+    }
+    return std::nullopt;
+}
+
+std::vector<tron::TxId> Chain::pending_txids() const {
+    std::vector<tron::TxId> ids;
+    for (const auto& p : m_pending) ids.push_back(p.txid);
+    return ids;
+}
+
+std::int64_t Chain::free_bandwidth_used(const AccountState& a) const {
+    return m_genesis.params.free_net_limit - free_bandwidth_left(a);
+}
+
 std::int64_t Chain::next_slot_time() const { return head().timestamp + m_genesis.params.block_interval_ms; }
 
 std::int64_t Chain::free_bandwidth_left(const AccountState& a) const {
@@ -126,8 +145,7 @@ std::int64_t Chain::free_bandwidth_left(const AccountState& a) const {
 }
 
 void Chain::use_free_bandwidth(AccountState& a, std::int64_t bytes) const {
-    const std::int64_t left = free_bandwidth_left(a);
-    a.free_net_usage = m_genesis.params.free_net_limit - left + bytes;
+    a.free_net_usage = free_bandwidth_used(a) + bytes;
     a.latest_consume_free_time = head().timestamp;
 }
 
@@ -152,11 +170,18 @@ BroadcastResult Chain::broadcast(ByteView transaction) {
     // 7. Signatures: the default owner permission has one key, threshold 1.
     const auto& contract = raw.contracts[0];
     if (parts->signatures.empty()) return fail(ReturnCode::SigError, "Validate signature error: miss sig or contract");
-    if (parts->signatures.size() > 1) {
+    if (parts->signatures.size() > kTotalSignNum) {
         return fail(ReturnCode::SigError, "Validate signature error: too many signatures");
     }
+    if (parts->signatures.size() > 1) {
+        return fail(ReturnCode::SigError, "Validate signature error: Signature count is " +
+                                              std::to_string(parts->signatures.size()) +
+                                              " more than key counts of permission : 1");
+    }
     const Bytes& sig_bytes = parts->signatures[0];
-    if (sig_bytes.size() < 65) return fail(ReturnCode::SigError, "Validate signature error: signature size is " + std::to_string(sig_bytes.size()));
+    if (sig_bytes.size() < 65) {
+        return fail(ReturnCode::SigError, "Validate signature error: Signature size is " + std::to_string(sig_bytes.size()));
+    }
     tron::Signature sig{};
     std::copy(sig_bytes.begin(), sig_bytes.begin() + 65, sig.begin());
     const auto signer = tron::recover_transaction_signer(raw.txid, sig);
@@ -165,11 +190,14 @@ BroadcastResult Chain::broadcast(ByteView transaction) {
         return contract_error("this node accepts only TransferContract and TransferAssetContract");
     }
     if (*signer != *contract.owner) {
-        return fail(ReturnCode::SigError, "Validate signature error: " + signer->to_base58() +
-                                              " is not in permission");
+        return fail(ReturnCode::SigError, "Validate signature error: " + to_hex(sig_bytes) + " is signed by " +
+                                              signer->to_base58() + " but it is not contained of permission.");
     }
     // 8. Exactly one contract.
-    if (raw.contracts.size() != 1) return contract_error("act size should be exactly 1, this is extend feature");
+    if (raw.contracts.size() != 1) {
+        return contract_error("tx " + to_hex(raw.txid) + " contract size should be exactly 1, this is extend feature ,actual :" +
+                              std::to_string(raw.contracts.size()));
+    }
     // 9. TAPOS: the reference block must be one of the recent blocks, on this chain.
     if (raw.ref_block_bytes.size() != 2 || raw.ref_block_hash.size() != 8) {
         return fail(ReturnCode::TaposError, "Tapos check error.");
@@ -189,7 +217,10 @@ BroadcastResult Chain::broadcast(ByteView transaction) {
     const std::int64_t size_without_ret =
         static_cast<std::int64_t>(tron::signed_transaction_bytes(parts->raw_data, std::span(&sig, 1)).size());
     if (size_without_ret + 2 * kResultHeadroom > kMaxTransactionSize) {
-        return fail(ReturnCode::TooBigTransactionError, "Too big transaction, the size is " + std::to_string(size_without_ret));
+        return fail(ReturnCode::TooBigTransactionError,
+                    "Too big transaction with result, TxId " + to_hex(raw.txid) + ", the size is " +
+                        std::to_string(size_without_ret + 2 * kResultHeadroom) + " bytes, maxTxSize " +
+                        std::to_string(kMaxTransactionSize));
     }
     if (raw.expiration > head().timestamp + kMaxTimeUntilExpiration) {
         return fail(ReturnCode::TransactionExpirationError, "Transaction expired");
@@ -201,17 +232,23 @@ BroadcastResult Chain::broadcast(ByteView transaction) {
 
     // 12–14 work on copies, committed only if everything passes.
     const auto owner_it = m_accounts.find(*contract.owner);
-    if (owner_it == m_accounts.end()) return contract_error("No owner account!");
+    if (owner_it == m_accounts.end()) {
+        // BandwidthProcessor looks the owner up first.
+        return contract_error("account [" + contract.owner->to_base58() + "] does not exist");
+    }
     AccountState owner = owner_it->second;
     const bool recipient_exists = m_accounts.count(*contract.to) > 0;
     const std::int64_t bytes = size_without_ret + kResultHeadroom;
     Receipt r;
     r.txid = raw.txid;
-    std::int64_t trx_needed = 0;
     // 12. Bandwidth.
     if (!recipient_exists) {
-        if (size_without_ret - 65 > p.max_create_account_tx_size) {
-            return fail(ReturnCode::TooBigTransactionError, "Too big transaction with result, the size is " + std::to_string(bytes));
+        const std::int64_t create_size = size_without_ret - 65;  // less each signature
+        if (create_size > p.max_create_account_tx_size) {
+            return fail(ReturnCode::TooBigTransactionError,
+                        "Too big new account transaction, TxId " + to_hex(raw.txid) + ", the size is " +
+                            std::to_string(create_size) + " bytes, maxTxSize " +
+                            std::to_string(p.max_create_account_tx_size));
         }
         r.net_fee = p.create_account_fee;
     } else if (free_bandwidth_left(owner) >= bytes) {
@@ -219,38 +256,21 @@ BroadcastResult Chain::broadcast(ByteView transaction) {
     } else {
         r.net_fee = bytes * p.transaction_fee;
     }
-    trx_needed = r.net_fee;
-    if (owner.balance < trx_needed) return fail(ReturnCode::BandwidthError, "Account resource insufficient error.");
+    std::int64_t fees = r.net_fee;
+    if (owner.balance < fees) return fail(ReturnCode::BandwidthError, "Account resource insufficient error.");
     // 13. Memo fee.
     const std::int64_t memo_fee = raw.data.empty() ? 0 : p.memo_fee;
-    if (!add_checked(trx_needed, memo_fee) || owner.balance < trx_needed) {
+    if (!add_checked(fees, memo_fee) || owner.balance < fees) {
         return fail(ReturnCode::BandwidthError, "Account resource insufficient error.");
     }
-    // 14. The contract itself (TransferAssetActuator / TransferActuator texts, §5.9).
+    // 14. The contract itself.
+    const auto& ob = contract.owner->bytes();
+    const auto& tb = contract.to->bytes();
+    const TransferRequest request{contract.token_id, Bytes(ob.begin(), ob.end()), Bytes(tb.begin(), tb.end()),
+                                  *contract.amount};
+    if (const auto refusal = validate_transfer(request, fees)) return contract_error(*refusal);
     const std::int64_t amount = *contract.amount;
     const std::int64_t create_fee = recipient_exists ? 0 : p.create_new_account_fee_in_system_contract;
-    if (amount <= 0) return contract_error("Amount must be greater than 0.");
-    if (contract.token_id) {
-        if (*contract.owner == *contract.to) return contract_error("Cannot transfer asset to yourself.");
-        if (!m_tokens.count(*contract.token_id)) return contract_error("No asset!");
-        const auto held = owner.assets.find(*contract.token_id);
-        if (held == owner.assets.end() || held->second <= 0) return contract_error("assetBalance must be greater than 0.");
-        if (held->second < amount) return contract_error("assetBalance is not sufficient.");
-        if (recipient_exists) {
-            const auto& to_assets = m_accounts.at(*contract.to).assets;
-            const auto to_held = to_assets.find(*contract.token_id);
-            std::int64_t sum = to_held == to_assets.end() ? 0 : to_held->second;
-            if (!add_checked(sum, amount)) return contract_error("long overflow");
-        }
-        if (!add_checked(trx_needed, create_fee) || owner.balance < trx_needed) {
-            return contract_error("Validate TransferAssetActuator error, insufficient fee.");
-        }
-    } else {
-        if (*contract.owner == *contract.to) return contract_error("Cannot transfer TRX to yourself.");
-        if (!add_checked(trx_needed, create_fee) || !add_checked(trx_needed, amount) || owner.balance < trx_needed) {
-            return contract_error("Validate TransferContract error, balance is not sufficient.");
-        }
-    }
 
     // 15. Apply to the state and queue for the next block.
     if (r.net_usage > 0) use_free_bandwidth(owner, r.net_usage);
@@ -268,11 +288,69 @@ BroadcastResult Chain::broadcast(ByteView transaction) {
     m_accounts[*contract.owner] = owner;
     m_accounts[*contract.to] = recipient;
 
-    // Stored as in a block: with ret {contractRet: SUCCESS} (reference §3.4).
-    Bytes stored(transaction.begin(), transaction.end());
-    append(stored, Bytes{0x2a, 0x02, 0x18, 0x01});
-    m_pending.push_back({raw.txid, std::move(stored), r});
+    m_pending.push_back({raw.txid, Bytes(transaction.begin(), transaction.end()), r});
     return {};
+}
+
+std::optional<std::string> Chain::validate_transfer(const TransferRequest& t, std::int64_t fees_charged) const {
+    const auto owner_address = tron::TronAddress::from_bytes(t.owner);
+    const auto to_address = tron::TronAddress::from_bytes(t.to);
+    // The TRX actuator punctuates these two with '!', the TRC-10 one does not.
+    const char* bang = t.token_id ? "" : "!";
+    if (!owner_address) return std::string("Invalid ownerAddress") + bang;
+    if (!to_address) return std::string("Invalid toAddress") + bang;
+    const AccountState* owner = account(*owner_address);
+    const AccountState* to = account(*to_address);
+    const std::int64_t create_fee = to == nullptr ? m_genesis.params.create_new_account_fee_in_system_contract : 0;
+    std::int64_t spendable = owner == nullptr ? 0 : owner->balance - fees_charged;
+    if (!t.token_id) {
+        // TransferActuator.validate
+        if (*owner_address == *to_address) return "Cannot transfer TRX to yourself.";
+        if (owner == nullptr) return "Validate TransferContract error, no OwnerAccount.";
+        if (t.amount <= 0) return "Amount must be greater than 0.";
+        std::int64_t needed = t.amount;
+        if (!add_checked(needed, create_fee)) return "long overflow";
+        if (spendable < needed) return "Validate TransferContract error, balance is not sufficient.";
+        std::int64_t sum = to == nullptr ? 0 : to->balance;
+        if (!add_checked(sum, t.amount)) return "long overflow";
+        return std::nullopt;
+    }
+    // TransferAssetActuator.validate
+    if (t.amount <= 0) return "Amount must be greater than 0.";
+    if (*owner_address == *to_address) return "Cannot transfer asset to yourself.";
+    if (owner == nullptr) return "No owner account!";
+    if (!m_tokens.count(*t.token_id)) return "No asset!";
+    const auto held = owner->assets.find(*t.token_id);
+    if (held == owner->assets.end() || held->second <= 0) return "assetBalance must be greater than 0.";
+    if (t.amount > held->second) return "assetBalance is not sufficient.";
+    if (to != nullptr) {
+        const auto to_held = to->assets.find(*t.token_id);
+        std::int64_t sum = to_held == to->assets.end() ? 0 : to_held->second;
+        if (!add_checked(sum, t.amount)) return "long overflow";
+    } else if (spendable < create_fee) {
+        return "Validate TransferAssetActuator error, insufficient fee.";
+    }
+    return std::nullopt;
+}
+
+Expected<tron::BuiltTransaction, BroadcastResult> Chain::build_transfer(const TransferRequest& request,
+                                                                      std::int64_t now_ms) const {
+    if (const auto refusal = validate_transfer(request, 0)) return unexpected(contract_error(*refusal));
+    // java-tron's default trx.reference.block = "solid" (reference §5.5).
+    const StoredBlock& ref = *block(solid_number());
+    const tron::TransferSpec spec{request.token_id,
+                                  tron::TronAddress::from_bytes(request.owner).value(),
+                                  tron::TronAddress::from_bytes(request.to).value(),
+                                  request.amount,
+                                  tron::tapos_from_block(ref.number, ref.id),
+                                  head().timestamp + kBuilderExpirationMs,
+                                  now_ms,
+                                  {}};
+    auto built = tron::build_transfer(spec);
+    // Validation passed, so only a token id that is not ASCII digits can get here, and
+    // m_tokens holds none such: a failure is our bug, reported as java-tron's catch-all.
+    if (!built) return unexpected(fail(ReturnCode::OtherError, "Error: " + built.error().message()));
+    return std::move(built).value();
 }
 
 std::int64_t Chain::produce_block() {
@@ -286,7 +364,10 @@ void Chain::append_block(std::vector<Pending> txs) {
     b.number = static_cast<std::int64_t>(m_blocks.size());
     b.timestamp = m_genesis.timestamp_ms + b.number * m_genesis.params.block_interval_ms;
     for (auto& t : txs) {
-        b.transactions.push_back(std::move(t.stored));
+        // Stored as in a block: with ret {contractRet: SUCCESS} (reference §3.4).
+        Bytes stored = std::move(t.broadcast);
+        append(stored, Bytes{0x2a, 0x02, 0x18, 0x01});
+        b.transactions.push_back(std::move(stored));
         b.txids.push_back(t.txid);
     }
     protocol::BlockHeader::raw header;

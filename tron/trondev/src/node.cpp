@@ -15,12 +15,15 @@
 #include <tron/api/api.grpc.pb.h>
 #include <tron/core/Tron.pb.h>
 #include <tron/core/contract/asset_issue_contract.pb.h>
+#include <tron/core/contract/balance_contract.pb.h>
 
 #include <btt/base/hex.h>
 
 namespace btt::trondev {
 
 namespace {
+
+constexpr std::int64_t kTotalNetLimit = 43'200'000'000;  // java-tron's default TotalNetLimit
 
 std::string str(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
@@ -253,6 +256,76 @@ public:
         }
         return grpc::Status::OK;
     }
+    // java-tron's server-side builders (reference §5.6): validated, unsigned, referencing
+    // the solidified head. The "2" forms say why they refuse; the old forms answer empty.
+    grpc::Status TransferAsset2(grpc::ServerContext*, const protocol::TransferAssetContract* req,
+                                protocol::TransactionExtention* out) override {
+        return build(asset_request(*req), out);
+    }
+    grpc::Status CreateTransaction2(grpc::ServerContext*, const protocol::TransferContract* req,
+                                    protocol::TransactionExtention* out) override {
+        return build(trx_request(*req), out);
+    }
+    grpc::Status TransferAsset(grpc::ServerContext*, const protocol::TransferAssetContract* req,
+                               protocol::Transaction* out) override {
+        protocol::TransactionExtention ext;
+        const auto s = build(asset_request(*req), &ext);
+        if (s.ok() && ext.result().result()) out->Swap(ext.mutable_transaction());
+        return s;
+    }
+    grpc::Status CreateTransaction(grpc::ServerContext*, const protocol::TransferContract* req,
+                                   protocol::Transaction* out) override {
+        protocol::TransactionExtention ext;
+        const auto s = build(trx_request(*req), &ext);
+        if (s.ok() && ext.result().result()) out->Swap(ext.mutable_transaction());
+        return s;
+    }
+    grpc::Status GetBlockByLatestNum2(grpc::ServerContext*, const protocol::NumberMessage* req,
+                                      protocol::BlockListExtention* out) override {
+        if (auto s = call_faults(m_faults); !s.ok()) return s;
+        // java-tron: only 0 < num < 100; the latest num blocks, oldest first.
+        const auto num = req->num();
+        if (num <= 0 || num >= 100) return grpc::Status::OK;
+        std::lock_guard lock(m_mutex);
+        const auto head = m_chain.head_number();
+        for (auto n = std::max<std::int64_t>(0, head - num + 1); n <= head; ++n) {
+            to_extention(*m_chain.block(n), out->add_block());
+        }
+        return grpc::Status::OK;
+    }
+    grpc::Status GetTransactionFromPending(grpc::ServerContext*, const protocol::BytesMessage* req,
+                                           protocol::Transaction* out) override {
+        if (auto s = call_faults(m_faults); !s.ok()) return s;
+        if (req->value().size() != 32) return grpc::Status::OK;
+        tron::TxId txid{};
+        std::copy(req->value().begin(), req->value().end(), txid.begin());
+        std::lock_guard lock(m_mutex);
+        if (const auto tx = m_chain.pending_transaction(txid)) {
+            out->ParseFromArray(tx->data(), static_cast<int>(tx->size()));
+        }
+        return grpc::Status::OK;
+    }
+    grpc::Status GetTransactionListFromPending(grpc::ServerContext*, const protocol::EmptyMessage*,
+                                               protocol::TransactionIdList* out) override {
+        if (auto s = call_faults(m_faults); !s.ok()) return s;
+        std::lock_guard lock(m_mutex);
+        for (const auto& txid : m_chain.pending_txids()) out->add_txid(to_hex(txid));
+        return grpc::Status::OK;
+    }
+    grpc::Status GetAccountNet(grpc::ServerContext*, const protocol::Account* req,
+                               protocol::AccountNetMessage* out) override {
+        if (auto s = call_faults(m_faults); !s.ok()) return s;
+        const auto address = tron::TronAddress::from_bytes(as_bytes(req->address()));
+        if (!address) return grpc::Status::OK;
+        std::lock_guard lock(m_mutex);
+        const AccountState* a = m_chain.account(*address);
+        if (a == nullptr) return grpc::Status::OK;  // java-tron: null -> empty message
+        // No staking here: only the free allowance; TotalNetLimit is java-tron's default.
+        out->set_freenetused(m_chain.free_bandwidth_used(*a));
+        out->set_freenetlimit(m_chain.params().free_net_limit);
+        out->set_totalnetlimit(kTotalNetLimit);
+        return grpc::Status::OK;
+    }
     grpc::Status GetPendingSize(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::NumberMessage* out) override {
         std::lock_guard lock(m_mutex);
         out->set_num(static_cast<std::int64_t>(m_chain.pending_size()));
@@ -296,6 +369,32 @@ public:
     }
 
 private:
+    static TransferRequest asset_request(const protocol::TransferAssetContract& c) {
+        return {c.asset_name(), to_bytes(c.owner_address()), to_bytes(c.to_address()), c.amount()};
+    }
+    static TransferRequest trx_request(const protocol::TransferContract& c) {
+        return {std::nullopt, to_bytes(c.owner_address()), to_bytes(c.to_address()), c.amount()};
+    }
+    grpc::Status build(const TransferRequest& request, protocol::TransactionExtention* out) {
+        if (auto s = call_faults(m_faults); !s.ok()) return s;
+        const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        std::lock_guard lock(m_mutex);
+        const auto built = m_chain.build_transfer(request, now_ms);
+        auto* result = out->mutable_result();
+        if (!built) {
+            result->set_code(static_cast<protocol::Return::response_code>(static_cast<int>(built.error().code)));
+            result->set_message(built.error().message);
+            return grpc::Status::OK;
+        }
+        out->mutable_transaction()->mutable_raw_data()->ParseFromArray(built->raw_data.data(),
+                                                                       static_cast<int>(built->raw_data.size()));
+        out->set_txid(str(built->txid));
+        result->set_result(true);
+        return grpc::Status::OK;
+    }
+
     Reader m_r;
     std::mutex& m_mutex;
     Chain& m_chain;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <btt/base/bytes.h>
+#include <btt/base/expected.h>
 #include <btt/tron/address.h>
 #include <btt/tron/broadcast_policy.h>
 #include <btt/tron/keys.h>
@@ -82,6 +83,15 @@ struct Receipt {
     std::int64_t net_fee = 0;    // sun burned for bandwidth
 };
 
+// What TransferAsset2 / CreateTransaction2 receive: the contract's fields as they came on
+// the wire, before any validation (addresses may be malformed; java-tron says which).
+struct TransferRequest {
+    std::optional<std::string> token_id;  // TransferAssetContract.asset_name; nullopt: TRX
+    Bytes owner;
+    Bytes to;
+    std::int64_t amount = 0;
+};
+
 struct StoredBlock {
     std::int64_t number = 0;
     std::int64_t timestamp = 0;
@@ -99,6 +109,13 @@ public:
     explicit Chain(Genesis genesis);
 
     [[nodiscard]] BroadcastResult broadcast(ByteView transaction);
+    // java-tron's server-side builders (TransferAsset2, CreateTransaction2; reference §5.6):
+    // the contract is validated against the current state as the actuator does, then an
+    // unsigned transaction is made referencing the solidified head, expiring at head time +
+    // 60 s, stamped `now_ms` (the caller's clock). A refusal is CONTRACT_VALIDATE_ERROR with
+    // java-tron's text. Changes nothing.
+    [[nodiscard]] Expected<tron::BuiltTransaction, BroadcastResult> build_transfer(const TransferRequest& request,
+                                                                                 std::int64_t now_ms) const;
     // Packs every pending transaction into the next slot's block; returns its number.
     std::int64_t produce_block();
 
@@ -111,16 +128,27 @@ public:
     [[nodiscard]] const Token* token(const std::string& id) const;
     [[nodiscard]] std::size_t pending_size() const { return m_pending.size(); }
     [[nodiscard]] bool is_pending(const tron::TxId& txid) const;
+    // A pending transaction's bytes as broadcast (no ret); nullopt if not pending.
+    [[nodiscard]] std::optional<Bytes> pending_transaction(const tron::TxId& txid) const;
+    [[nodiscard]] std::vector<tron::TxId> pending_txids() const;
+    // Free bandwidth points used by `a`, recovered linearly over 24 h of head-block time.
+    [[nodiscard]] std::int64_t free_bandwidth_used(const AccountState& a) const;
     [[nodiscard]] const ChainParameters& params() const { return m_genesis.params; }
     [[nodiscard]] const tron::TronAddress& witness() const { return m_witness_address; }
 
 private:
     struct Pending {
         tron::TxId txid;
-        Bytes stored;  // Transaction bytes with ret
+        Bytes broadcast;  // Transaction bytes as received (no ret)
         Receipt receipt;
     };
 
+    // The transfer actuators' validate() (TransferActuator, TransferAssetActuator; §5.9), in
+    // their order and words. `fees_charged` is the TRX the broadcast already burned from the
+    // owner (bandwidth, memo): java-tron validates after charging them. Returns the text of
+    // the first failure, without the "Contract validate error : " prefix.
+    [[nodiscard]] std::optional<std::string> validate_transfer(const TransferRequest& t,
+                                                               std::int64_t fees_charged) const;
     void append_block(std::vector<Pending> txs);
     void use_free_bandwidth(AccountState& a, std::int64_t bytes) const;
     [[nodiscard]] std::int64_t free_bandwidth_left(const AccountState& a) const;
