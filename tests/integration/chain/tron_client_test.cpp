@@ -88,6 +88,24 @@ TEST_F(Bridge, BroadcastOutcomesAreClassified) {
     EXPECT_EQ(too_much.code, 2);
 }
 
+TEST_F(Bridge, NonCanonicalBytesAreRefusedUnsent) {
+    const auto tx = build(1'000);
+    // The same fields with the signature first: valid protobuf, but java-tron would hash a
+    // re-serialisation that differs from what the caller holds.
+    const btt::tron::Signature s[] = {btt::tron::sign_transaction(tk::alice(), tx.txid)};
+    const auto canonical = btt::tron::signed_transaction_bytes(tx.raw_data, s);
+    const std::size_t sig_field = 2 + 65;  // 12 41 <65 bytes>, the last field
+    btt::Bytes reordered(canonical.end() - sig_field, canonical.end());
+    btt::append(reordered, btt::ByteView(canonical).first(canonical.size() - sig_field));
+    const auto r = client->broadcast(reordered);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ChainError::Kind::Rejected);
+    std::size_t pending = 1;
+    node->with_chain([&](btt::trondev::Chain& c) { pending = c.pending_size(); });
+    EXPECT_EQ(pending, 0u);
+    EXPECT_EQ(client->broadcast(canonical).value().kind, btt::tron::BroadcastClass::Accepted);
+}
+
 TEST_F(Bridge, SurvivesEachInjectedFault) {
     node->faults().busy_rate = 1.0;
     const auto busy = client->broadcast(sign(build(1))).value();

@@ -178,11 +178,16 @@ Result<std::optional<TronClient::Asset>> TronClient::asset(const std::string& to
 }
 
 Result<BroadcastOutcome> TronClient::broadcast(ByteView signed_transaction) {
-    // Our transactions are canonical protobuf, so parse + serialise gives back the same
-    // bytes; the txid (over raw_data) is unaffected either way.
+    // java-tron takes the txid over ITS re-serialisation of raw_data (reference §5.1), and
+    // the caller stored the txid of these bytes. Only canonical bytes (which parse and
+    // re-serialise to themselves) keep the two equal: anything else is refused unsent, so a
+    // payout can never be tracked under a txid the chain does not know.
     protocol::Transaction tx;
     if (!tx.ParseFromArray(signed_transaction.data(), static_cast<int>(signed_transaction.size()))) {
         return unexpected(ChainError{ChainError::Kind::Rejected, "not a serialised Transaction", 0});
+    }
+    if (tx.SerializeAsString() != str(signed_transaction)) {
+        return unexpected(ChainError{ChainError::Kind::Rejected, "not canonical protobuf: the chain would see another txid", 0});
     }
     BroadcastOutcome out;
     grpc::Status last_status;

@@ -101,6 +101,7 @@ public:
     };
     [[nodiscard]] Result<std::optional<Asset>> asset(const std::string& token_id);
     // Sends these exact signed bytes; retries transient answers with the same bytes.
+    // Refuses (Rejected, nothing sent) bytes that are not canonical protobuf.
     [[nodiscard]] Result<BroadcastOutcome> broadcast(ByteView signed_transaction);
     // Reference §5.7: Included / PendingOrUnknown / Dead, from the solidity endpoint.
     [[nodiscard]] Result<TxFate> fate(const TxId& txid, std::int64_t expiration_ms);
