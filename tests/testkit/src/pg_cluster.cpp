@@ -34,9 +34,10 @@ namespace {
 constexpr auto kCommandTimeout = std::chrono::seconds(120);
 constexpr const char* kFolderPrefix = "btt-pg-";
 
-// The live cluster's postmaster.pid path, for the signal handler, which may only use
-// async-signal-safe calls (open, read, kill).
+// The live cluster's postmaster.pid path and folder, for the signal handler, which may
+// only use async-signal-safe calls (open, read, kill, nanosleep, fork, execv, waitpid).
 char g_pid_file[1024] = {0};
+char g_folder[1024] = {0};
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path);
@@ -168,6 +169,13 @@ void chown_to_postgres(const fs::path& path) {
 
 PgCluster* g_cluster = nullptr;
 
+void sleep_ms_signal_safe(long ms) {
+    timespec t{0, ms * 1'000'000};
+    nanosleep(&t, nullptr);
+}
+
+// An interrupted or crashing run stops its server at once and removes its folder, so
+// nothing outlives the test process (a SIGKILLed one is swept by the next run instead).
 void on_fatal_signal(int sig) {
     const int fd = g_pid_file[0] != '\0' ? ::open(g_pid_file, O_RDONLY) : -1;
     if (fd >= 0) {
@@ -178,7 +186,18 @@ void on_fatal_signal(int sig) {
         for (ssize_t i = 0; i < n && digits[i] >= '0' && digits[i] <= '9'; ++i) {
             pid = pid * 10 + (digits[i] - '0');
         }
-        if (pid > 0) kill(static_cast<pid_t>(pid), SIGQUIT);  // immediate shutdown
+        if (pid > 0 && kill(static_cast<pid_t>(pid), SIGQUIT) == 0) {  // immediate shutdown
+            for (int i = 0; i < 100 && kill(static_cast<pid_t>(pid), 0) == 0; ++i) sleep_ms_signal_safe(20);
+        }
+    }
+    if (g_folder[0] != '\0') {
+        const pid_t rm = fork();
+        if (rm == 0) {
+            char* const argv[] = {const_cast<char*>("/bin/rm"), const_cast<char*>("-rf"), g_folder, nullptr};
+            execv("/bin/rm", argv);
+            _exit(127);
+        }
+        for (int i = 0; rm > 0 && i < 250 && waitpid(rm, nullptr, WNOHANG) == 0; ++i) sleep_ms_signal_safe(20);
     }
     signal(sig, SIG_DFL);
     raise(sig);
@@ -214,6 +233,8 @@ std::unique_ptr<PgCluster> PgCluster::start() {
     if (pid_file.size() < sizeof(g_pid_file)) {
         std::copy(pid_file.begin(), pid_file.end(), g_pid_file);
         g_pid_file[pid_file.size()] = '\0';
+        std::copy(cluster->m_folder.begin(), cluster->m_folder.end(), g_folder);
+        g_folder[cluster->m_folder.size()] = '\0';
     }
     cluster->initdb();
     cluster->pg_ctl_start();
@@ -261,6 +282,7 @@ PgCluster::~PgCluster() {
         if (pid > 0) kill(pid, SIGQUIT);
     }
     g_pid_file[0] = '\0';
+    g_folder[0] = '\0';
     std::error_code ec;
     fs::remove_all(m_folder, ec);
 }
