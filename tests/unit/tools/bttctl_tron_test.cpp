@@ -84,6 +84,27 @@ TEST(BttctlTron, KeyNewGivesAConsistentFreshKey) {
     EXPECT_EQ(a.json()["address_hex"].get<std::string>().substr(0, 2), "41");
 }
 
+TEST(BttctlTron, MessageMayBeGivenAsText) {
+    // TronWeb's own vector: "hello world" signed by key 1.
+    const std::string one(63, '0');
+    const auto s = run_ctl({"--json", "message", "sign", "--private-key", one + "1", "--message", "hello world"});
+    ASSERT_EQ(s.code, 0) << s.err;
+    EXPECT_EQ(s.json()["signature"],
+              "0dc0b53d525e0103a6013061cf18e60cf158809149f2b8994a545af65a7004cb1eeaff560e801ab51b28df5d42549aa0"
+              "24c2aa7e9d34de1e01294b9afb5e6c7e1c");
+    const auto v = run_ctl({"--json", "message", "verify", "--message", "hello world", "--signature",
+                            s.json()["signature"]});
+    ASSERT_EQ(v.code, 0) << v.err;
+    EXPECT_EQ(v.json()["signer"], "TMVQGm1qAQYVdetCeGRRkTWYYrLXuHK2HC");
+    EXPECT_EQ(run_ctl({"message", "verify", "--message", "hello worle", "--signature", s.json()["signature"],
+                       "--expected-signer", "TMVQGm1qAQYVdetCeGRRkTWYYrLXuHK2HC"})
+                  .code,
+              1);
+    EXPECT_EQ(run_ctl({"message", "sign", "--private-key", one + "1"}).code, 2);
+    EXPECT_EQ(run_ctl({"message", "sign", "--private-key", one + "1", "--message", "a", "--payload-hex", "61"}).code,
+              2);
+}
+
 TEST(BttctlTron, JsonMayComeAnywhereOnTheLine) {
     const auto& k = vectors()["keys"][0];
     const std::string key = k["private_key"];

@@ -1,6 +1,7 @@
 // bttctl message sign|verify (TIP-104 signMessageV2) and proof sign|verify (the
 // BTT-CHANNEL-V1 balance proof of DESIGN §3, built by tron's one builder).
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -17,7 +18,29 @@ namespace {
 struct Options {
     KeySource key;
     std::string payload_hex, signature, channel, amount, expected_signer;
+    std::optional<std::string> message;  // set, even to "", when --message was given
+    bool has_payload_hex = false;
 };
+
+// The payload as bytes: --payload-hex, or --message taken as UTF-8 text (what TronWeb's
+// signMessageV2 does with a string). Exactly one of them.
+void add_payload_options(CLI::App* cmd, Options& o) {
+    auto* hex = cmd->add_option_function<std::string>(
+        "--payload-hex",
+        [&o](const std::string& v) {
+            o.payload_hex = v;
+            o.has_payload_hex = true;
+        },
+        "the message bytes, hex (may be empty)");
+    cmd->add_option("--message", o.message, "the message as UTF-8 text (instead of --payload-hex)")
+        ->excludes(hex);
+}
+
+Bytes payload_of(const Options& o) {
+    if (o.message) return to_bytes(*o.message);
+    if (!o.has_payload_hex) fail(ExitCode::Usage, "give --payload-hex or --message");
+    return parse_hex("--payload-hex", o.payload_hex);
+}
 
 // Prints the signer, or marks the result invalid (exit 1) with the reason.
 void report_signer(Context& ctx, const Expected<tron::TronAddress, tron::SignatureError>& signer,
@@ -47,10 +70,10 @@ void add_message_commands(CLI::App& app, Context& ctx) {
 
     auto* sign = message->add_subcommand("sign", "Sign a payload as TronWeb's signMessageV2");
     add_private_key_options(sign, opts->key, "the signer's");
-    sign->add_option("--payload-hex", opts->payload_hex, "the message bytes, hex")->required();
+    add_payload_options(sign, *opts);
     sign->callback([&ctx, opts] {
         const auto key = load_private_key(opts->key);
-        const auto payload = parse_hex("--payload-hex", opts->payload_hex);
+        const auto payload = payload_of(*opts);
         ctx.out.add("digest", to_hex(tron::tip104_digest(payload)));
         ctx.out.add("signature", to_hex(tron::sign_message_v2(key, payload)));
         ctx.out.add("signer", key.address().to_base58());
@@ -58,11 +81,11 @@ void add_message_commands(CLI::App& app, Context& ctx) {
 
     auto* verify = message->add_subcommand(
         "verify", "Recover the signer of a signMessageV2 signature (exit 1 if none)");
-    verify->add_option("--payload-hex", opts->payload_hex, "the message bytes, hex")->required();
+    add_payload_options(verify, *opts);
     verify->add_option("--signature", opts->signature, "65 bytes r||s||v, hex")->required();
     verify->add_option("--expected-signer", opts->expected_signer, "exit 1 unless this signed");
     verify->callback([&ctx, opts] {
-        const auto payload = parse_hex("--payload-hex", opts->payload_hex);
+        const auto payload = payload_of(*opts);
         const auto sig = parse_signature("--signature", opts->signature);
         ctx.out.add("digest", to_hex(tron::tip104_digest(payload)));
         report_signer(ctx, tron::recover_message_v2(payload, sig), opts->expected_signer);
