@@ -268,17 +268,11 @@ public:
     }
     grpc::Status TransferAsset(grpc::ServerContext*, const protocol::TransferAssetContract* req,
                                protocol::Transaction* out) override {
-        protocol::TransactionExtention ext;
-        const auto s = build(asset_request(*req), &ext);
-        if (s.ok() && ext.result().result()) out->Swap(ext.mutable_transaction());
-        return s;
+        return build_old(asset_request(*req), out);
     }
     grpc::Status CreateTransaction(grpc::ServerContext*, const protocol::TransferContract* req,
                                    protocol::Transaction* out) override {
-        protocol::TransactionExtention ext;
-        const auto s = build(trx_request(*req), &ext);
-        if (s.ok() && ext.result().result()) out->Swap(ext.mutable_transaction());
-        return s;
+        return build_old(trx_request(*req), out);
     }
     grpc::Status GetBlockByLatestNum2(grpc::ServerContext*, const protocol::NumberMessage* req,
                                       protocol::BlockListExtention* out) override {
@@ -393,6 +387,14 @@ private:
         out->set_txid(str(built->txid));
         result->set_result(true);
         return grpc::Status::OK;
+    }
+
+    // The deprecated builders: the transaction alone, or an empty one when refused.
+    grpc::Status build_old(const TransferRequest& request, protocol::Transaction* out) {
+        protocol::TransactionExtention ext;
+        const auto s = build(request, &ext);
+        if (s.ok() && ext.result().result()) out->Swap(ext.mutable_transaction());
+        return s;
     }
 
     Reader m_r;
