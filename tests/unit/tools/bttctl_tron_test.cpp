@@ -105,6 +105,27 @@ TEST(BttctlTron, MessageMayBeGivenAsText) {
               2);
 }
 
+TEST(BttctlTron, DecodeShowsAMemoAsTextOnlyWhenItIsWellFormedUtf8) {
+    const std::string one(63, '0');
+    const auto memo_text = [&](const std::string& memo_hex) {
+        const auto b = run_ctl({"--json", "tx", "transfer", "--private-key", one + "1", "--to",
+                                "TDvSsdrNM5eeXNL3czpa6AxLDHZA9nwe9K", "--amount", "1", "--ref-block-bytes", "8700",
+                                "--ref-block-hash", "b11fbec350afc473", "--expiration", "1", "--timestamp", "1",
+                                "--memo-hex", memo_hex});
+        EXPECT_EQ(b.code, 0) << b.err;
+        const auto d = run_ctl({"--json", "tx", "decode", "--raw-data-hex", b.json()["raw_data_hex"]});
+        EXPECT_EQ(d.json()["data"], memo_hex);
+        return d.json().value("data_text", std::string("<none>"));
+    };
+    EXPECT_EQ(memo_text("68c3a96c6c6f"), "h\u00e9llo");
+    EXPECT_EQ(memo_text("f09f9880"), "\U0001F600");
+    EXPECT_EQ(memo_text("c328"), "<none>");      // bad continuation byte
+    EXPECT_EQ(memo_text("c0af"), "<none>");      // overlong '/'
+    EXPECT_EQ(memo_text("eda080"), "<none>");    // a UTF-16 surrogate
+    EXPECT_EQ(memo_text("f4908080"), "<none>");  // past U+10FFFF
+    EXPECT_EQ(memo_text("e282"), "<none>");      // cut short
+}
+
 TEST(BttctlTron, JsonMayComeAnywhereOnTheLine) {
     const auto& k = vectors()["keys"][0];
     const std::string key = k["private_key"];
@@ -147,6 +168,20 @@ TEST(BttctlTron, TxCommandsReproduceEveryTransferVector) {
         EXPECT_EQ(value["owner_address"].get<std::string>()[0], 'T');
         const auto owner = run_ctl({"--json", "key", "address", "--private-key", key_of(p["owner_address"])});
         EXPECT_EQ(value["owner_address"], owner.json()["address"]);
+        // The wire forms, as the SDK's JSON shows them.
+        EXPECT_EQ(dj["owner_address_hex"], p["owner_address"]);
+        EXPECT_EQ(dj["to_address_hex"], p["to_address"]);
+        EXPECT_EQ(dj["data"], p["data_hex"].is_null() ? json("") : p["data_hex"]);
+        // Printable memos are shown as text too; binary ones only as hex.
+        const json text = p.contains("data_utf8") ? p["data_utf8"] : json();
+        if (text.is_null()) {
+            EXPECT_FALSE(dj.contains("data_text"));
+        } else {
+            EXPECT_EQ(dj["data_text"], text);
+        }
+        if (p.contains("asset_name_hex")) {
+            EXPECT_EQ(dj["asset_name_hex"], p["asset_name_hex"]);
+        }
 
         const auto ok = run_ctl({"--json", "tx", "verify", "--raw-data-hex", v["raw_data_hex"],
                                  "--signature", v["signature"]});

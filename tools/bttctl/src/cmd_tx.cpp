@@ -1,5 +1,6 @@
 // bttctl tx transfer-asset | transfer | decode | verify: offline Tron transactions,
 // byte-exact with java-tron (reference §3, §5, §7). Nothing here touches the network.
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -78,6 +79,26 @@ std::string contract_type_name(int type) {
 }
 
 // Fields with java-tron's snake_case names; addresses in base58 (java-tron's visible=true).
+// Memos are usually text (the channel memos are ASCII): shown as text too when they are
+// well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF, as a
+// strict decoder such as the SDK's TextDecoder requires); anything else stays hex only.
+bool is_utf8(const Bytes& b) {
+    for (std::size_t i = 0; i < b.size();) {
+        const std::uint8_t c = b[i];
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (n == 0 || i + n > b.size()) return false;
+        std::uint32_t cp = n == 1 ? c : c & (0x7f >> n);
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((b[i + k] & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (b[i + k] & 0x3fu);
+        }
+        const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        i += n;
+    }
+    return true;
+}
+
 void print_decoded(Context& ctx, const tron::DecodedRaw& d) {
     ctx.out.add("txid", to_hex(d.txid));
     ctx.out.add("ref_block_bytes", to_hex(d.ref_block_bytes));
@@ -108,7 +129,12 @@ void print_decoded(Context& ctx, const tron::DecodedRaw& d) {
         if (c.owner) ctx.out.add("owner_address", c.owner->to_base58());
         if (c.to) ctx.out.add("to_address", c.to->to_base58());
         if (c.amount) ctx.out.add("amount", *c.amount);
+        // The wire forms too, as java-tron's JSON (visible=false) shows them.
+        if (c.token_id) ctx.out.add("asset_name_hex", to_hex(as_bytes(*c.token_id)));
+        if (c.owner) ctx.out.add("owner_address_hex", c.owner->to_hex());
+        if (c.to) ctx.out.add("to_address_hex", c.to->to_hex());
     }
+    if (!d.data.empty() && is_utf8(d.data)) ctx.out.add("data_text", std::string(d.data.begin(), d.data.end()));
 }
 
 tron::DecodedRaw decode_or_fail(const std::string& hex) {
