@@ -220,6 +220,11 @@ TEST_F(TrondevNode, ServerSideBuilderSignBroadcastIsTheUsualClientFlow) {
     protocol::Transaction from_pending;
     ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetTransactionFromPending(ctx, id, &from_pending); }).ok());
     EXPECT_EQ(from_pending.raw_data().SerializeAsString(), raw);
+    protocol::BytesMessage short_id;
+    short_id.set_value(str(txid).substr(0, 31));  // not a txid: an empty answer, as java-tron's
+    protocol::Transaction none;
+    ASSERT_TRUE(call([&](auto* ctx) { return wallet->GetTransactionFromPending(ctx, short_id, &none); }).ok());
+    EXPECT_FALSE(none.has_raw_data());
     node->produce_block_now();
     EXPECT_EQ(info(false, txid).blocknumber(), 6);
     protocol::Transaction gone;

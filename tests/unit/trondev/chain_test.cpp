@@ -3,6 +3,8 @@
 // TAPOS (their reference block is not on this chain).
 #include <gtest/gtest.h>
 
+#include <tron/core/Tron.pb.h>
+
 #include <btt/base/hex.h>
 #include <btt/testkit/actors.h>
 #include <btt/testkit/vectors.h>
@@ -191,6 +193,33 @@ TEST_F(ChainTest, EveryRejectionPathGivesJavaTronsCode) {
     expect_code(chain.broadcast(make_tx(chain, broke_new)), ReturnCode::BandwidthError,
                 "Account resource insufficient error.");
     expect_code(chain.broadcast(btt::from_hex("ffff").value()), ReturnCode::OtherError, "Error");
+}
+
+TEST_F(ChainTest, SizeAndContractCountRefusalsCarryJavaTronsTexts) {
+    // A new recipient caps the transaction (less signatures) at getMaxCreateAccountTxSize.
+    TxArgs big_new;
+    big_new.to = tk::actor("newcomer");
+    big_new.memo = std::string(1000, 'm');
+    const auto r1 = chain.broadcast(make_tx(chain, big_new));
+    expect_code(r1, ReturnCode::TooBigTransactionError, "Too big new account transaction, TxId ");
+    EXPECT_NE(r1.message.find("maxTxSize 1000"), std::string::npos) << r1.message;
+    // Any transaction: 500 KiB with two result headers.
+    TxArgs huge;
+    huge.memo = std::string(512'000, 'm');
+    const auto r2 = chain.broadcast(make_tx(chain, huge));
+    expect_code(r2, ReturnCode::TooBigTransactionError, "Too big transaction with result, TxId ");
+    EXPECT_NE(r2.message.find("maxTxSize 512000"), std::string::npos) << r2.message;
+    // Two contracts (the first repeated), properly signed: refused after the signature.
+    const auto one = btt::tron::split_signed_transaction(make_tx(chain, {}))->raw_data;
+    protocol::Transaction::raw raw;
+    ASSERT_TRUE(raw.ParseFromArray(one.data(), static_cast<int>(one.size())));
+    raw.add_contract()->CopyFrom(raw.contract(0));
+    const btt::Bytes two = btt::to_bytes(raw.SerializeAsString());
+    ASSERT_EQ(btt::tron::decode_raw_data(two)->contracts.size(), 2u);
+    const btt::tron::Signature sig[] = {btt::tron::sign_transaction(tk::alice(), btt::tron::txid_of(two))};
+    expect_code(chain.broadcast(btt::tron::signed_transaction_bytes(two, sig)), ReturnCode::ContractValidateError,
+                "contract size should be exactly 1, this is extend feature ,actual :2");
+    EXPECT_EQ(chain.pending_size(), 0u);
 }
 
 TEST_F(ChainTest, RefusalsChangeNoBalance) {
