@@ -1,12 +1,12 @@
 #include <btt/channels/deposit.h>
 
+#include <btt/base/assert.h>
 #include <btt/channels/memo.h>
 
 namespace btt::channels {
 
 const char* reason_token(UnclaimedReason r) noexcept {
     switch (r) {
-        case UnclaimedReason::NotToEscrow: return "not_to_escrow";
         case UnclaimedReason::ZeroAmount: return "zero_amount";
         case UnclaimedReason::WrongToken: return "wrong_token";
         case UnclaimedReason::BadMemo: return "bad_memo";
@@ -19,16 +19,6 @@ const char* reason_token(UnclaimedReason r) noexcept {
         case UnclaimedReason::DepositOverflow: return "deposit_overflow";
     }
     return "unknown";
-}
-
-const char* state_name(ChannelState s) noexcept {
-    switch (s) {
-        case ChannelState::Open: return "OPEN";
-        case ChannelState::Closing: return "CLOSING";
-        case ChannelState::Settling: return "SETTLING";
-        case ChannelState::Closed: return "CLOSED";
-    }
-    return "UNKNOWN";
 }
 
 namespace {
@@ -54,9 +44,7 @@ DepositOutcome classify_open(const Rules& rules, const IncomingTransfer& t, cons
     return OpenChannel{c};
 }
 
-DepositOutcome classify_topup(const IncomingTransfer& t, const TopUpMemo& memo,
-                              const ChannelLookup& lookup) {
-    const Channel* c = lookup ? lookup(memo.channel) : nullptr;
+DepositOutcome classify_topup(const IncomingTransfer& t, const Channel* c) {
     if (c == nullptr) return Unclaimed{UnclaimedReason::UnknownChannel};
     if (t.from != c->payer) return Unclaimed{UnclaimedReason::TopUpNotFromPayer};
     // An expired channel is about to settle: money added now would only be refunded.
@@ -71,18 +59,28 @@ DepositOutcome classify_topup(const IncomingTransfer& t, const TopUpMemo& memo,
 
 }  // namespace
 
+std::optional<ChannelId> topup_target(ByteView memo) {
+    const auto parsed = parse_memo(memo);
+    if (!parsed) return std::nullopt;
+    if (const auto* topup = std::get_if<TopUpMemo>(&*parsed)) return topup->channel;
+    return std::nullopt;
+}
+
 DepositOutcome classify_deposit(const Rules& rules, const IncomingTransfer& t,
-                                const ChannelLookup& lookup) {
-    if (t.to != rules.escrow) return Unclaimed{UnclaimedReason::NotToEscrow};
+                                const Channel* existing) {
+    BTT_ASSERT(t.to == rules.escrow, "classify_deposit: transfer is not to our escrow");
+    const auto memo = parse_memo(t.memo);
+    const auto* topup = memo ? std::get_if<TopUpMemo>(&*memo) : nullptr;
+    BTT_ASSERT(existing == nullptr || topup == nullptr || existing->id == topup->channel,
+               "classify_deposit: the channel handed in is not the one the memo names");
     // A peer escrow's transfer is an operator matter (rebalancing, mistakes): refunding it
     // automatically could ping-pong between shards.
     if (rules.is_peer_escrow(t.from)) return HeldForOperator{};
     if (t.amount.is_zero()) return Unclaimed{UnclaimedReason::ZeroAmount};
     if (t.token_id != rules.token_id) return Unclaimed{UnclaimedReason::WrongToken};
-    const auto memo = parse_memo(t.memo);
     if (!memo) return Unclaimed{UnclaimedReason::BadMemo};
-    if (const auto* open = std::get_if<OpenMemo>(&*memo)) return classify_open(rules, t, *open);
-    return classify_topup(t, std::get<TopUpMemo>(*memo), lookup);
+    if (topup != nullptr) return classify_topup(t, existing);
+    return classify_open(rules, t, std::get<OpenMemo>(*memo));
 }
 
 }  // namespace btt::channels

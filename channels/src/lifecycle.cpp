@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <btt/base/assert.h>
 #include <btt/tron/channel_messages.h>
 #include <btt/tron/tip104.h>
 
@@ -19,9 +20,8 @@ const char* error_token(LifecycleError e) noexcept {
 }
 
 Expected<Party, LifecycleError> check_close(const Channel& channel, const CloseRequest& request) {
-    if (request.channel != channel.id || request.signature.size() != 65) {
-        return unexpected(LifecycleError::BadCloseSignature);
-    }
+    BTT_ASSERT(request.channel == channel.id, "check_close: the channel is not the request's");
+    if (request.signature.size() != 65) return unexpected(LifecycleError::BadCloseSignature);
     tron::Signature sig{};
     std::copy(request.signature.begin(), request.signature.end(), sig.begin());
     const auto signer = tron::recover_message_v2(tron::close_message(channel.id.bytes()), sig,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <btt/base/assert.h>
 #include <btt/tron/channel_messages.h>
 #include <btt/tron/tip104.h>
 
@@ -25,9 +26,8 @@ Expected<VerifiedProof, Reject> check_proof(const ProofMsg& msg) {
 }
 
 Verdict judge(const Channel* channel, const VerifiedProof& proof, UnixSeconds now) {
-    if (channel == nullptr || channel->id != proof.channel) {
-        return Verdict::rejected(Reject::UnknownChannel);
-    }
+    if (channel == nullptr) return Verdict::rejected(Reject::UnknownChannel);
+    BTT_ASSERT(channel->id == proof.channel, "judge: the channel is not the proof's channel");
     if (proof.signer != channel->payer) return Verdict::rejected(Reject::WrongSigner);
     // Same amount again: the client lost our answer; acknowledge with the receipt again,
     // whatever the state (DESIGN §8).
@@ -35,6 +35,13 @@ Verdict judge(const Channel* channel, const VerifiedProof& proof, UnixSeconds no
         return Verdict::duplicate();
     }
     if (channel->state != ChannelState::Open && channel->state != ChannelState::Closing) {
+        return Verdict::rejected(Reject::ChannelNotOpen);
+    }
+    // A CLOSING channel takes proofs until settle_at, whether or not a timer has moved it to
+    // SETTLING yet: outcomes never depend on timer scheduling (DESIGN §8 "Lifecycle").
+    // Without a settle_at only expiry bounds it (settle_at is never past expiry anyway).
+    if (channel->state == ChannelState::Closing && channel->settle_at &&
+        now >= *channel->settle_at) {
         return Verdict::rejected(Reject::ChannelNotOpen);
     }
     if (now >= channel->expiry) return Verdict::rejected(Reject::ChannelExpired);
@@ -60,15 +67,6 @@ Expected<Effect, Reject> apply(Channel& channel, const VerifiedProof& proof, Uni
                   *proof.amount.checked_sub(previous),  // judge guaranteed amount > previous
                   proof.signature,
                   receipt_for(channel.id, proof.amount)};
-}
-
-bool verify_receipt(const Receipt& receipt, const tron::Signature& signature,
-                    const tron::TronAddress& node_address) {
-    const auto expected = tron::receipt_message(receipt.channel.bytes(),
-                                                static_cast<std::uint64_t>(receipt.amount.value()));
-    if (expected != receipt.message) return false;
-    const auto signer = tron::recover_message_v2(expected, signature, tron::SPolicy::RefuseHighS);
-    return signer && *signer == node_address;
 }
 
 }  // namespace btt::channels

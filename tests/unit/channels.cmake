@@ -3,6 +3,8 @@ target_sources(unit_tests PRIVATE
     unit/channels/memo_test.cpp
     unit/channels/deposit_test.cpp
     unit/channels/proof_test.cpp
+    unit/channels/receipt_test.cpp
+    unit/channels/codes_test.cpp
     unit/channels/lifecycle_test.cpp
     unit/channels/settlement_test.cpp
     unit/channels/property_test.cpp

@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     c.deposit = Amount::from_int64(1'000'000).value();
     c.accepted = Amount::from_int64(data[0] * 1000).value();
     c.expiry = UnixSeconds{1'000'000};
-    c.state = static_cast<ChannelState>(data[1] % 4);
+    c.state = static_cast<ChannelState>(data[1] % 4 + 1);  // Open = 1 .. Closed = 4
+    if (c.state == ChannelState::Closing) c.settle_at = UnixSeconds{(data[1] >> 2) * 10'000};
     const UnixSeconds now{static_cast<std::int64_t>(data[2]) * 10'000};
     std::uint64_t amount = 0;
     std::memcpy(&amount, data + 3, sizeof(amount));
@@ -52,12 +53,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const auto checked = check_proof(msg);
     if (!checked) return 0;
+    // A proof for another channel never meets this one: the node looks channels up by the
+    // proof's id, and handing judge() a different channel is a caller bug (BTT_ASSERT).
+    if (checked->channel != c.id) {
+        if (judge(nullptr, *checked, now).reason != Reject::UnknownChannel) std::abort();
+        return 0;
+    }
     const Channel before = c;
     const Verdict v = judge(&c, *checked, now);
     const auto effect = apply(c, *checked, now);
     if (v.outcome == Outcome::Accepted) {
+        const bool past_settle_at = before.state == ChannelState::Closing && before.settle_at &&
+                                    now >= *before.settle_at;
         if (!effect || checked->signer != payer().address() || checked->amount > c.deposit ||
-            !(checked->amount > before.accepted) || c.accepted != checked->amount) {
+            !(checked->amount > before.accepted) || c.accepted != checked->amount ||
+            past_settle_at) {
             std::abort();
         }
     } else if (effect || c.accepted != before.accepted || c.state != before.state) {

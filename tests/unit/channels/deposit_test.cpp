@@ -27,11 +27,12 @@ std::string topup_memo(const ChannelId& id) { return "btt-channel:v1:topup:" + i
 
 UnclaimedReason unclaimed(const DepositOutcome& o) {
     EXPECT_TRUE(std::holds_alternative<Unclaimed>(o));
+    // An impossible value when the outcome is not Unclaimed (the EXPECT above reports it).
     return std::holds_alternative<Unclaimed>(o) ? std::get<Unclaimed>(o).reason
-                                                : UnclaimedReason::NotToEscrow;
+                                                : static_cast<UnclaimedReason>(0);
 }
 
-const ChannelLookup kNone = [](const ChannelId&) -> const Channel* { return nullptr; };
+constexpr const Channel* kNone = nullptr;
 
 TEST(Deposit, OpensAChannelFromAValidTransfer) {
     const auto t = transfer(5'000'000, open_memo(kExpiry.value));
@@ -81,9 +82,6 @@ TEST(Deposit, EveryUnclaimedReason) {
               UnclaimedReason::PayeeIsEscrow);
     EXPECT_EQ(unclaimed(classify_deposit(r, transfer(0, open_memo(kExpiry.value)), kNone)),
               UnclaimedReason::ZeroAmount);
-    auto elsewhere = transfer(2'000'000, open_memo(kExpiry.value));
-    elsewhere.to = actor("carol");
-    EXPECT_EQ(unclaimed(classify_deposit(r, elsewhere, kNone)), UnclaimedReason::NotToEscrow);
     EXPECT_EQ(unclaimed(classify_deposit(r, transfer(1, topup_memo(channel_id())), kNone)),
               UnclaimedReason::UnknownChannel);
 }
@@ -95,24 +93,60 @@ TEST(Deposit, TransfersFromPeerEscrowsAreHeldNotRefunded) {
 
 TEST(Deposit, TopUpRules) {
     Channel c = open_channel(10'000'000);
-    const ChannelLookup lookup = [&](const ChannelId& id) { return id == c.id ? &c : nullptr; };
-    const auto ok = classify_deposit(rules(), transfer(1, topup_memo(c.id)), lookup);
+    const Channel* existing = &c;
+    ASSERT_EQ(topup_target(btt::to_bytes(topup_memo(c.id))), c.id);
+    const auto ok = classify_deposit(rules(), transfer(1, topup_memo(c.id)), existing);
     ASSERT_TRUE(std::holds_alternative<TopUp>(ok));
     EXPECT_EQ(std::get<TopUp>(ok).new_deposit, amt(10'000'001));
     EXPECT_EQ(c.deposit, amt(10'000'000));  // classification never mutates
-    EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(5, topup_memo(c.id), btt::testkit::carol().address()), lookup)),
+    EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(5, topup_memo(c.id), btt::testkit::carol().address()), existing)),
               UnclaimedReason::TopUpNotFromPayer);
-    EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(Amount::kMax, topup_memo(c.id)), lookup)),
+    EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(Amount::kMax, topup_memo(c.id)), existing)),
               UnclaimedReason::DepositOverflow);
     for (auto state : {ChannelState::Closing, ChannelState::Settling, ChannelState::Closed}) {
         c.state = state;
-        EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(5, topup_memo(c.id)), lookup)),
+        EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(5, topup_memo(c.id)), existing)),
                   UnclaimedReason::ChannelNotOpen);
     }
     c.state = ChannelState::Open;
     auto late = transfer(5, topup_memo(c.id));
     late.block_time = c.expiry;
-    EXPECT_EQ(unclaimed(classify_deposit(rules(), late, lookup)), UnclaimedReason::ChannelNotOpen);
+    EXPECT_EQ(unclaimed(classify_deposit(rules(), late, existing)), UnclaimedReason::ChannelNotOpen);
+    // A channel funded in another token (the configured token changed since) takes no top-up.
+    c.token_id = "1000001";
+    EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(5, topup_memo(c.id)), existing)),
+              UnclaimedReason::WrongToken);
+}
+
+TEST(Deposit, TopUpTargetNamesOnlyTheChannelOfAWellFormedTopUpMemo) {
+    const ChannelId id = channel_id(0x5a);
+    EXPECT_EQ(topup_target(btt::to_bytes(topup_memo(id))), id);
+    EXPECT_EQ(topup_target(btt::to_bytes(open_memo(kExpiry.value))), std::nullopt);
+    EXPECT_EQ(topup_target(btt::to_bytes(topup_memo(id) + " ")), std::nullopt);
+    std::string upper = topup_memo(id);
+    upper.back() = 'A';
+    EXPECT_EQ(topup_target(btt::to_bytes(upper)), std::nullopt);
+    EXPECT_EQ(topup_target({}), std::nullopt);
+}
+
+TEST(Deposit, AChannelHandedInIsIgnoredForOpensAndBadMemos) {
+    const Channel c = open_channel(10'000'000);
+    EXPECT_TRUE(std::holds_alternative<OpenChannel>(
+        classify_deposit(rules(), transfer(2'000'000, open_memo(kExpiry.value)), &c)));
+    EXPECT_EQ(unclaimed(classify_deposit(rules(), transfer(2'000'000, "hello"), &c)),
+              UnclaimedReason::BadMemo);
+}
+
+TEST(DepositDeathTest, ATransferNotToTheEscrowIsACallerBug) {
+    auto elsewhere = transfer(2'000'000, open_memo(kExpiry.value));
+    elsewhere.to = actor("carol");
+    EXPECT_DEATH((void)classify_deposit(rules(), elsewhere, kNone), "not to our escrow");
+}
+
+TEST(DepositDeathTest, AChannelOtherThanTheOneTheMemoNamesIsACallerBug) {
+    const Channel c = open_channel(10'000'000, 0x11);
+    const auto t = transfer(5, topup_memo(channel_id(0x22)));
+    EXPECT_DEATH((void)classify_deposit(rules(), t, &c), "not the one the memo names");
 }
 
 }  // namespace

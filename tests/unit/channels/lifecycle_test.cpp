@@ -35,6 +35,13 @@ TEST(CloseRequest, IdentifiesPayerAndPayeeAndRefusesOthers) {
     EXPECT_FALSE(check_close(c, foreign));
 }
 
+TEST(CloseRequestDeathTest, ARequestForAnotherChannelIsACallerBug) {
+    const Channel c = open_channel();
+    const Channel other = open_channel(10'000'000, 0x22);
+    EXPECT_DEATH((void)check_close(c, close_by(other, btt::testkit::alice())),
+                 "not the request's");
+}
+
 TEST(Lifecycle, PayerCloseWaitsTheSettleDelayCappedAtExpiry) {
     const auto r = rules();
     Channel c = open_channel();

@@ -61,7 +61,7 @@ private:
         const IncomingTransfer t{TxId(txid), payer.address(), m_rules.escrow, "1002000",
                                  amt(static_cast<std::int64_t>(m_rng.uniform(0, 20'000'000))),
                                  btt::to_bytes(memo), m_now};
-        const auto outcome = classify_deposit(m_rules, t, lookup());
+        const auto outcome = classify_deposit(m_rules, t, existing(t));
         if (const auto* o = std::get_if<OpenChannel>(&outcome)) {
             m_channels.emplace(o->channel.id, o->channel);
         } else if (const auto* u = std::get_if<Unclaimed>(&outcome); u && !t.amount.is_zero()) {
@@ -80,7 +80,7 @@ private:
         const IncomingTransfer t{TxId(txid), from.address(), m_rules.escrow, "1002000",
                                  amt(static_cast<std::int64_t>(m_rng.uniform(1, 5'000'000))),
                                  btt::to_bytes("btt-channel:v1:topup:" + c->id.to_hex()), m_now};
-        const auto outcome = classify_deposit(m_rules, t, lookup());
+        const auto outcome = classify_deposit(m_rules, t, existing(t));
         if (const auto* up = std::get_if<TopUp>(&outcome)) {
             m_channels.at(up->channel).deposit = up->new_deposit;
         } else {
@@ -184,11 +184,12 @@ private:
         return *m_people[0];
     }
 
-    ChannelLookup lookup() {
-        return [this](const ChannelId& id) -> const Channel* {
-            const auto it = m_channels.find(id);
-            return it == m_channels.end() ? nullptr : &it->second;
-        };
+    // What node/ does: fetch the channel a top-up memo names, if it exists.
+    const Channel* existing(const IncomingTransfer& t) const {
+        const auto id = topup_target(t.memo);
+        if (!id) return nullptr;
+        const auto it = m_channels.find(*id);
+        return it == m_channels.end() ? nullptr : &it->second;
     }
 
     btt::testkit::SeededRng& m_rng;

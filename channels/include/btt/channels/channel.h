@@ -6,6 +6,7 @@
 // (payouts planned) -> CLOSED (payouts confirmed). Payee close, expiry and force settle go
 // from OPEN or CLOSING straight to SETTLING. No state is ever re-entered.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -16,10 +17,19 @@
 
 namespace btt::channels {
 
-enum class ChannelState { Open, Closing, Settling, Closed };
+// The numbers are the wire's (DESIGN §9 ChannelState) and are stored in PostgreSQL:
+// append only, never renumber.
+enum class ChannelState : std::uint8_t { Open = 1, Closing = 2, Settling = 3, Closed = 4 };
 
-// Why a channel left OPEN (stored with it; auditors read it).
-enum class CloseCause { PayerRequest, PayeeRequest, Expiry, ForceSettle };
+// Why a channel left OPEN (stored with it; auditors read it). Numbers are stored in
+// PostgreSQL and tokens are ChannelInfo.close_cause (DESIGN §9): append only, never
+// renumber or rename.
+enum class CloseCause : std::uint8_t {
+    PayerRequest = 1,  // "payer_request"
+    PayeeRequest = 2,  // "payee_request"
+    Expiry = 3,        // "expiry"
+    ForceSettle = 4,   // "force_settle"
+};
 
 struct Channel {
     ChannelId id;                 // the funding txid
@@ -36,6 +46,9 @@ struct Channel {
     std::optional<CloseCause> close_cause;
 };
 
+// "OPEN", "CLOSING", "SETTLING", "CLOSED".
 [[nodiscard]] const char* state_name(ChannelState s) noexcept;
+// "payer_request", "payee_request", "expiry", "force_settle" (DESIGN §9 close_cause).
+[[nodiscard]] const char* cause_token(CloseCause c) noexcept;
 
 }  // namespace btt::channels

@@ -5,10 +5,12 @@
 // the escrow is ever silently kept.
 //
 // Decides: the classification and the channel or top-up that results. Leaves to node/:
-// confirming the transfer (solidified, SUCCESS), TRX transfers (never refunded: they pay
-// the escrow's fees), remembering what was classified, and refunding.
+// confirming the transfer (solidified, SUCCESS), fetching the channel a top-up names
+// (topup_target) before classifying, TRX transfers (never refunded: they pay the escrow's
+// fees), remembering what was classified, and refunding.
 
-#include <functional>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -28,18 +30,19 @@ struct IncomingTransfer {
     UnixSeconds block_time;
 };
 
-enum class UnclaimedReason {
-    NotToEscrow,          // precondition broken: to is not the escrow (should not reach here)
-    ZeroAmount,
-    WrongToken,
-    BadMemo,              // not exactly one of the memo forms
-    PayeeIsEscrow,        // payee is our escrow or a peer escrow
-    BelowMinimumDeposit,
-    ExpiryOutOfRange,     // expiry - block time outside [min, max] horizon
-    UnknownChannel,       // top-up of a channel that does not exist
-    TopUpNotFromPayer,
-    ChannelNotOpen,       // top-up of a channel not OPEN (or already expired)
-    DepositOverflow,      // top-up would pass INT64_MAX
+// Why a transfer is refunded. The numbers are stored in PostgreSQL: append only, never
+// renumber.
+enum class UnclaimedReason : std::uint8_t {
+    ZeroAmount = 1,
+    WrongToken = 2,
+    BadMemo = 3,              // not exactly one of the memo forms
+    PayeeIsEscrow = 4,        // payee is our escrow or a peer escrow
+    BelowMinimumDeposit = 5,
+    ExpiryOutOfRange = 6,     // expiry - block time outside [min, max] horizon
+    UnknownChannel = 7,       // top-up of a channel that does not exist
+    TopUpNotFromPayer = 8,
+    ChannelNotOpen = 9,       // top-up of a channel not OPEN (or already expired)
+    DepositOverflow = 10,     // top-up would pass INT64_MAX
 };
 
 [[nodiscard]] const char* reason_token(UnclaimedReason r) noexcept;
@@ -59,12 +62,21 @@ struct Unclaimed {
 
 using DepositOutcome = std::variant<OpenChannel, TopUp, HeldForOperator, Unclaimed>;
 
-// Looks up an existing channel (nullptr: none). Supplied by node/.
-using ChannelLookup = std::function<const Channel*(const ChannelId&)>;
+// The channel a well-formed top-up memo names, else nullopt (opens and bad memos): the
+// channel node/ fetches before calling classify_deposit.
+[[nodiscard]] std::optional<ChannelId> topup_target(ByteView memo);
 
-// Classifies one transfer. Pure: never mutates the looked-up channel (apply the TopUp's
-// new_deposit yourself).
+// Classifies one transfer to the escrow. `existing` is the channel named by a top-up memo
+// (topup_target), nullptr when no such channel exists; it is ignored for any other memo.
+// Returns HeldForOperator for a peer escrow's transfer, else OpenChannel, TopUp, or
+// Unclaimed with the first reason that applies, checked in this order: ZeroAmount,
+// WrongToken, BadMemo; for an open PayeeIsEscrow, BelowMinimumDeposit, ExpiryOutOfRange;
+// for a top-up UnknownChannel, TopUpNotFromPayer, ChannelNotOpen, WrongToken (not the
+// channel's token), DepositOverflow.
+// Preconditions (our bugs, BTT_ASSERT): transfer.to == rules.escrow (node/ only hands in
+// transfers to its escrow); `existing`, when given for a top-up, has the memo's channel id.
+// Pure: never mutates `existing` (apply the TopUp's new_deposit yourself), no I/O.
 [[nodiscard]] DepositOutcome classify_deposit(const Rules& rules, const IncomingTransfer& transfer,
-                                              const ChannelLookup& lookup);
+                                              const Channel* existing);
 
 }  // namespace btt::channels

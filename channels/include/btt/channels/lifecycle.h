@@ -37,7 +37,9 @@ struct CloseRequest {
     Bytes signature;  // TIP-104 over BTT-CLOSE-V1 || channel id
 };
 
-// Who signed the close request (payer or payee), or why it counts for nothing.
+// Who signed the close request (payer or payee), or BadCloseSignature (not 65 bytes,
+// v not in {0,1,27,28}, high-S, nothing recovers) or NotAParty. Precondition (our bug,
+// BTT_ASSERT): `channel` is the one request.channel names. No I/O, no clock.
 [[nodiscard]] Expected<Party, LifecycleError> check_close(const Channel& channel,
                                                           const CloseRequest& request);
 

@@ -6,8 +6,9 @@
 //   2. judge: against a snapshot of the channel and the time — reads, writes nothing.
 //   3. apply: the only mutation, for an ACCEPTED verdict; returns what node must persist
 //      before it acknowledges (the new cumulative amount and the receipt to sign).
-// Leaves to node/: persistence, the receipt signature (the node's key), intake pausing and
-// queueing (Reject 9–11), and answering duplicates with the stored receipt.
+// Leaves to node/: persistence, batching receipts and signing the batch (the node's key),
+// intake pausing and queueing (Reject 9–11), and answering duplicates with the stored
+// receipt.
 
 #include <cstdint>
 #include <variant>
@@ -48,11 +49,14 @@ struct Verdict {
 
 // `channel` is nullptr when no channel has the proof's id. Order (first match wins):
 // unknown_channel, wrong_signer, DUPLICATE (same amount as last accepted, any state),
-// channel_not_open, channel_expired (now >= expiry), amount_exceeds_deposit,
-// amount_not_increasing. Never mutates, never reads a clock.
+// channel_not_open (not OPEN or CLOSING, or CLOSING and now >= settle_at), channel_expired
+// (now >= expiry), amount_exceeds_deposit, amount_not_increasing.
+// Precondition (our bug, BTT_ASSERT): a non-null `channel` has the proof's channel id.
+// Never mutates, never reads a clock.
 [[nodiscard]] Verdict judge(const Channel* channel, const VerifiedProof& proof, UnixSeconds now);
 
-// The receipt the node signs for an accepted (or duplicate) proof.
+// The receipt of an accepted (or duplicate) proof: its message is one leaf of the batch
+// the node signs (DESIGN §3, receipt.h).
 struct Receipt {
     ChannelId channel;
     Amount amount;
@@ -71,11 +75,8 @@ struct Effect {
 
 // Mutates `channel` for a proof judge() ACCEPTED (same `now`). Re-checks the verdict and
 // returns Internal without touching anything if it does not hold: a caller bug.
+// Precondition (BTT_ASSERT, as judge): channel.id == proof.channel.
 [[nodiscard]] Expected<Effect, Reject> apply(Channel& channel, const VerifiedProof& proof,
                                              UnixSeconds now);
-
-// For clients and auditors: is `signature` the node's receipt for (channel, amount)?
-[[nodiscard]] bool verify_receipt(const Receipt& receipt, const tron::Signature& signature,
-                                  const tron::TronAddress& node_address);
 
 }  // namespace btt::channels
