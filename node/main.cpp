@@ -1,8 +1,5 @@
-// bttnode: the settlement node (the node issues fill this in).
-#include <CLI/CLI.hpp>
+// bttnode: the BTT payment-channel settlement node. Everything is in btt::node::run_daemon
+// so tests link the logic.
+#include <btt/node/daemon.h>
 
-int main(int argc, char** argv) {
-    CLI::App app{"bttnode: BTT payment-channel settlement node (Tron TRC-10, PostgreSQL)"};
-    CLI11_PARSE(app, argc, argv);
-    return 0;
-}
+int main(int argc, char** argv) { return btt::node::run_daemon(argc, argv); }

@@ -1,0 +1,91 @@
+#pragma once
+// The chain watcher (issue 10): follows solidified blocks from the stored cursor through
+// the bridge, turns TRC-10 transfers to the escrow into channel events through channels/
+// (open, top-up, held, unclaimed), and commits each block's events with the cursor in one
+// transaction, so a restart neither skips nor repeats a block. Only after the commit are
+// the new channels and deposits handed to intake.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <btt/channels/deposit.h>
+#include <btt/channels/rules.h>
+#include <btt/node/store.h>
+
+namespace protocol {
+class BlockExtention;
+}
+namespace btt::tron::client {
+class TronClient;
+}
+
+namespace btt::node {
+
+class Intake;
+
+// The TRC-10 transfers to `escrow` in a block that executed successfully, in block order
+// (reference §5.14). TRX transfers and other contracts are skipped. Pure.
+[[nodiscard]] std::vector<channels::IncomingTransfer> escrow_transfers(
+    const protocol::BlockExtention& block, const tron::TronAddress& escrow);
+
+// Classifies a block's transfers in order. `stored` looks up a channel as stored before
+// this block (top-ups name one); channels opened or topped up earlier in the same block
+// are taken from the block itself, so an open and a top-up in one block both count.
+[[nodiscard]] BlockChanges classify_block(
+    const channels::Rules& rules, std::int64_t block_number, const Hash32& block_id,
+    const std::vector<channels::IncomingTransfer>& transfers,
+    const std::function<std::optional<channels::Channel>(const channels::ChannelId&)>& stored);
+
+struct WatcherOptions {
+    std::string database_url;
+    channels::Rules rules;
+    std::chrono::milliseconds poll{1000};
+    std::int64_t start_block = -1;  // first block to scan on a fresh database; -1: solid head
+};
+
+class Watcher {
+public:
+    Watcher(WatcherOptions options, tron::client::TronClient& client, Intake& intake);
+    ~Watcher();
+    Watcher(const Watcher&) = delete;
+    Watcher& operator=(const Watcher&) = delete;
+
+    // Reads or initialises the cursor (throws on a store or chain failure), then follows
+    // the chain on its own thread.
+    void start();
+    void stop();
+
+    [[nodiscard]] bool caught_up() const { return m_caught_up.load(); }
+    [[nodiscard]] std::int64_t applied_block() const { return m_applied.load(); }
+    // Called after each applied block (from the watcher thread): opened and topped-up
+    // channels, e.g. for WatchChannel events.
+    std::function<void(const BlockChanges&)> on_block;
+
+private:
+    void loop();
+    // Applies blocks after the cursor up to the solid head; false on a failure (retried
+    // after the poll interval).
+    bool catch_up();
+    bool wait(std::chrono::milliseconds d);
+
+    WatcherOptions m_options;
+    tron::client::TronClient& m_client;
+    Intake& m_intake;
+    std::unique_ptr<Store> m_store;
+    std::atomic<bool> m_caught_up{false};
+    std::atomic<std::int64_t> m_applied{-1};
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stopping = false;
+    std::thread m_thread;
+    std::string m_last_error;
+};
+
+}  // namespace btt::node

@@ -1,0 +1,289 @@
+// Intake's committer: group commit of accepted proofs with their signed receipt batch, and
+// recovery after a failed or doubtful commit (see intake.h).
+#include <map>
+
+#include <spdlog/spdlog.h>
+
+#include <btt/tron/tip104.h>
+
+#include "intake_internal.h"
+
+namespace btt::node {
+
+namespace {
+
+constexpr std::size_t kRecentBatches = 16;  // kept for duplicates of fresh amounts
+
+// The batch's tree over its receipt messages (DESIGN §3), with the header's root filled in.
+CommittedBatch make_batch(tron::BatchHeader header,
+                                                 const tron::Signature& signature,
+                                                 const std::vector<ProofRow>& leaves) {
+    std::vector<Hash32> hashes;
+    std::vector<std::pair<channels::ChannelId, channels::Amount>> ids;
+    hashes.reserve(leaves.size());
+    for (const auto& p : leaves) {
+        hashes.push_back(tron::merkle_leaf_hash(tron::receipt_message(
+            p.channel.bytes(), static_cast<std::uint64_t>(p.amount.value()))));
+        ids.emplace_back(p.channel, p.amount);
+    }
+    tron::MerkleTree tree(std::move(hashes));
+    header.root = tree.root();
+    return CommittedBatch{header, signature, std::move(tree), std::move(ids)};
+}
+
+}  // namespace
+
+void Intake::Committer::push(Item item) {
+    {
+        std::lock_guard lock(mutex);
+        queue.push_back(std::move(item));
+    }
+    wake.notify_one();
+}
+
+void Intake::Committer::finish() {
+    {
+        std::lock_guard lock(mutex);
+        finishing = true;
+    }
+    wake.notify_one();
+    if (thread.joinable()) thread.join();
+}
+
+bool Intake::Committer::sleep_for(std::chrono::milliseconds d) {
+    std::unique_lock lock(mutex);
+    wake.wait_for(lock, d, [&] { return finishing; });
+    return !finishing;
+}
+
+void Intake::Committer::run() {
+    const auto& opt = intake.m_options;
+    for (;;) {
+        std::vector<Item> items;
+        {
+            std::unique_lock lock(mutex);
+            wake.wait(lock, [&] { return finishing || !queue.empty(); });
+            if (queue.empty() && finishing) return;
+            // The batch closes on size or when the first proof has waited batch_delay:
+            // latency stays bounded at low load, commits stay large at high load.
+            const auto deadline = std::chrono::steady_clock::now() + opt.batch_delay;
+            wake.wait_until(lock, deadline,
+                            [&] { return finishing || queue.size() >= opt.batch_max; });
+            const std::size_t n = std::min(queue.size(), opt.batch_max);
+            items.assign(std::make_move_iterator(queue.begin()),
+                         std::make_move_iterator(queue.begin() + static_cast<std::ptrdiff_t>(n)));
+            queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+        }
+        commit(items);
+    }
+}
+
+void Intake::Committer::commit(std::vector<Item>& items) {
+    const std::uint64_t epoch = intake.m_epoch.load();
+    std::vector<ProofRow> rows;
+    std::vector<Item*> leaves, dups;
+    for (auto& it : items) {
+        // Judged on top of state that a failed commit has since taken back.
+        if (it.epoch != epoch) {
+            intake.reply_now(it.sink, it.slot, it.request_id, channels::Reject::StoreUnavailable, 0);
+            continue;
+        }
+        if (it.is_duplicate) {
+            dups.push_back(&it);
+            continue;
+        }
+        rows.push_back(ProofRow{it.channel, it.amount, it.signature, it.received_at_ms,
+                                static_cast<std::uint32_t>(rows.size())});
+        leaves.push_back(&it);
+    }
+
+    std::shared_ptr<const CommittedBatch> batch;
+    if (!rows.empty()) {
+        StoredBatch stored;
+        stored.header.seq = tip ? tip->header.seq + 1 : 1;
+        stored.header.prev_hash = tip ? tron::batch_hash(tip->header) : Hash32{};
+        stored.header.leaf_count = static_cast<std::uint32_t>(rows.size());
+        // Built before signing: the signature covers the root. A stored batch read back
+        // (locate) is rebuilt the same way and checked against its stored root.
+        auto built = make_batch(stored.header, {}, rows);
+        stored.header.root = built.header.root;
+        stored.signature = tron::sign_message_v2(receipt_key, tron::batch_header_message(stored.header));
+        built.signature = stored.signature;
+        batch = std::make_shared<const CommittedBatch>(std::move(built));
+
+        std::map<channels::ChannelId, CommittedUpdate> latest;
+        for (const auto& r : rows) {
+            auto& u = latest[r.channel];
+            u.channel = r.channel;
+            if (u.amount < r.amount) {
+                u.amount = r.amount;
+                u.signature = r.signature;
+            }
+            ++u.proofs;
+        }
+        std::vector<CommittedUpdate> updates;
+        for (auto& [id, u] : latest) updates.push_back(u);
+
+        const auto committed = store->commit_batch(stored, rows);
+        if (!committed) {
+            intake.m_stats.commit_failures.fetch_add(1);
+            spdlog::error("intake: batch {} not committed: {}", stored.header.seq,
+                          committed.error().message());
+            for (auto* it : leaves) {
+                intake.reply_now(it->sink, it->slot, it->request_id,
+                                 channels::Reject::StoreUnavailable, 0);
+            }
+            for (auto* it : dups) {
+                intake.reply_now(it->sink, it->slot, it->request_id,
+                                 channels::Reject::StoreUnavailable, 0);
+            }
+            recover(stored, std::move(updates));
+            return;
+        }
+        tip = stored;
+        recent.push_front(batch);
+        if (recent.size() > kRecentBatches) recent.pop_back();
+        intake.m_stats.batches.fetch_add(1, std::memory_order_relaxed);
+        post_committed(std::move(updates));
+        for (std::size_t i = 0; i < leaves.size(); ++i) {
+            ProofReply r;
+            r.request_id = leaves[i]->request_id;
+            r.outcome = channels::Outcome::Accepted;
+            r.accepted = static_cast<std::uint64_t>(leaves[i]->amount.value());
+            r.batch = batch;
+            r.leaf_index = static_cast<std::uint32_t>(i);
+            r.amount = r.accepted;
+            leaves[i]->sink->deliver(leaves[i]->slot, std::move(r));
+        }
+        intake.m_stats.accepted.fetch_add(leaves.size(), std::memory_order_relaxed);
+    }
+    std::vector<Item> dup_items;
+    for (auto* d : dups) dup_items.push_back(std::move(*d));
+    answer_duplicates(dup_items, batch);
+}
+
+std::optional<std::pair<std::shared_ptr<const CommittedBatch>, std::uint32_t>>
+Intake::Committer::locate(const channels::ChannelId& channel, channels::Amount amount) {
+    for (const auto& b : recent) {
+        for (std::size_t i = b->leaves.size(); i-- > 0;) {
+            if (b->leaves[i].first == channel && b->leaves[i].second == amount) {
+                return std::make_pair(b, static_cast<std::uint32_t>(i));
+            }
+        }
+    }
+    // Older: read the batch back and rebuild its tree (rare: a client resending after a
+    // reconnect).
+    const auto where = store->proof_location(channel, amount);
+    if (!where || !*where) return std::nullopt;
+    const auto stored = store->batch((*where)->batch_seq);
+    const auto rows = store->batch_leaves((*where)->batch_seq);
+    if (!stored || !*stored || !rows || rows->size() != (*stored)->header.leaf_count) {
+        return std::nullopt;
+    }
+    auto rebuilt = std::make_shared<const CommittedBatch>(
+        make_batch((*stored)->header, (*stored)->signature, *rows));
+    if (rebuilt->header.root != (*stored)->header.root) {
+        spdlog::error("intake: stored batch {} does not match its root", (*stored)->header.seq);
+        return std::nullopt;
+    }
+    return std::make_pair(rebuilt, (*where)->leaf_index);
+}
+
+void Intake::Committer::answer_duplicates(std::vector<Item>& dups,
+                                          const std::shared_ptr<const CommittedBatch>&) {
+    for (auto& d : dups) {
+        const auto found = locate(d.channel, d.amount);
+        if (!found) {
+            // Its amount is not durable (a commit failed under it): the client retries.
+            intake.reply_now(d.sink, d.slot, d.request_id, channels::Reject::StoreUnavailable, 0);
+            continue;
+        }
+        ProofReply r;
+        r.request_id = d.request_id;
+        r.outcome = channels::Outcome::Duplicate;
+        r.accepted = static_cast<std::uint64_t>(d.amount.value());
+        r.batch = found->first;
+        r.leaf_index = found->second;
+        r.amount = r.accepted;
+        intake.m_stats.duplicate.fetch_add(1, std::memory_order_relaxed);
+        d.sink->deliver(d.slot, std::move(r));
+    }
+}
+
+void Intake::Committer::post_committed(std::vector<CommittedUpdate> updates) {
+    std::vector<std::vector<CommittedUpdate>> per_shard(intake.m_shards.size());
+    for (auto& u : updates) {
+        const auto& bytes = u.channel.bytes();
+        Shard& s = intake.shard_of(bytes);
+        for (std::size_t i = 0; i < intake.m_shards.size(); ++i) {
+            if (intake.m_shards[i].get() == &s) per_shard[i].push_back(u);
+        }
+    }
+    for (std::size_t i = 0; i < per_shard.size(); ++i) {
+        if (per_shard[i].empty()) continue;
+        Shard* shard = intake.m_shards[i].get();
+        boost::asio::post(shard->io, [shard, list = std::move(per_shard[i])] {
+            for (const auto& u : list) {
+                const auto it = shard->channels.find(u.channel);
+                if (it == shard->channels.end()) continue;
+                auto& e = it->second;
+                if (e.durable < u.amount) {
+                    e.durable = u.amount;
+                    e.durable_signature = u.signature;
+                }
+                e.pending = e.pending > u.proofs ? e.pending - u.proofs : 0;
+            }
+        });
+    }
+}
+
+void Intake::Committer::recover(const std::optional<StoredBatch>& attempted,
+                                std::vector<CommittedUpdate> updates) {
+    // From here until the rollback reaches the shards, nothing new is accepted, and
+    // everything judged before it is answered store_unavailable (older epoch).
+    intake.m_store_down.store(true);
+    const std::uint64_t epoch = intake.m_epoch.fetch_add(1) + 1;
+    auto backoff = std::chrono::milliseconds(100);
+    for (;;) {
+        const auto last = store->last_batch();
+        if (last) {
+            const std::uint64_t db_seq = *last ? (*last)->header.seq : 0;
+            const std::uint64_t our_seq = tip ? tip->header.seq : 0;
+            if (attempted && db_seq == attempted->header.seq &&
+                tron::batch_hash((*last)->header) == tron::batch_hash(attempted->header)) {
+                // The commit happened after all (in doubt): it is durable, only unanswered.
+                spdlog::warn("intake: batch {} was committed after all; its proofs were "
+                             "answered store_unavailable and will be answered as duplicates",
+                             db_seq);
+                tip = attempted;
+                post_committed(std::move(updates));
+            } else if (db_seq != our_seq) {
+                spdlog::critical("intake: the database's newest batch is {}, ours is {}: another "
+                                 "writer? intake stays stopped",
+                                 db_seq, our_seq);
+                return;  // store_down stays set: fail closed
+            }
+            break;
+        }
+        spdlog::warn("intake: database unavailable ({}); retrying in {} ms", last.error().message(),
+                     backoff.count());
+        if (!sleep_for(backoff)) return;
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+    }
+    for (auto& s : intake.m_shards) {
+        Shard* shard = s.get();
+        boost::asio::post(shard->io, [shard, epoch] {
+            for (auto& [id, e] : shard->channels) {
+                if (e.pending == 0) continue;
+                e.channel.accepted = e.durable;
+                e.channel.accepted_signature = e.durable_signature;
+                e.pending = 0;
+            }
+            shard->epoch = epoch;
+        });
+    }
+    intake.m_store_down.store(false);
+    spdlog::info("intake: database back; resuming at batch {}", tip ? tip->header.seq + 1 : 1);
+}
+
+}  // namespace btt::node

@@ -1,0 +1,219 @@
+// bttnode start-up and shutdown (see daemon.h).
+#include <btt/node/daemon.h>
+
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+#include <tron/api/api.pb.h>
+
+#include <btt/base/hex.h>
+#include <btt/node/channel_service.h>
+#include <btt/node/command_line.h>
+#include <btt/node/config.h>
+#include <btt/node/intake.h>
+#include <btt/node/migrator.h>
+#include <btt/node/store.h>
+#include <btt/node/watcher.h>
+#include <btt/tron/client/tron_client.h>
+#include <btt/tron/io/random.h>
+
+namespace btt::node {
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitBadConfig = 2;
+
+class StartupError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+spdlog::level::level_enum spd_level(LogLevel l) {
+    switch (l) {
+        case LogLevel::Trace: return spdlog::level::trace;
+        case LogLevel::Debug: return spdlog::level::debug;
+        case LogLevel::Info: return spdlog::level::info;
+        case LogLevel::Warn: return spdlog::level::warn;
+        case LogLevel::Error: return spdlog::level::err;
+    }
+    return spdlog::level::info;
+}
+
+// The chain is named by its genesis block id: a database made against one chain (a
+// testnet, a trondev run) must never settle against another.
+std::string chain_id(tron::client::TronClient& client) {
+    const auto genesis = client.block(0);
+    if (!genesis) throw StartupError("full node: " + genesis.error().message);
+    if (!*genesis || (*genesis)->blockid().size() != 32) {
+        throw StartupError("full node has no genesis block");
+    }
+    return to_hex(as_bytes((*genesis)->blockid()));
+}
+
+void migrate_database(const std::string& url) {
+    pqxx::connection connection(url);
+    const auto result = migrate(connection, embedded_migrations());
+    if (!result.applied.empty()) {
+        spdlog::info("database migrated to version {} ({} migration(s) applied)",
+                     result.current_version, result.applied.size());
+    }
+}
+
+int serve(const Config& config, NodeKeys keys) {
+    const auto rules = config.rules();
+    const std::string receipt_address = keys.receipt_key.address().to_base58();
+
+    migrate_database(config.database.url);
+
+    tron::client::ClientOptions chain;
+    chain.full_node.address = config.tron.full_node;
+    chain.full_node.tls = config.tron.tls;
+    chain.solidity.address = config.tron.solidity_node;
+    chain.solidity.tls = config.tron.tls;
+    chain.deadline = config.tron.deadline;
+    tron::client::TronClient client(chain);
+
+    Store store(config.database.url);
+    const auto mismatch = store.check_identity(
+        {config.escrow.address.to_base58(), config.channels.token_id, chain_id(client)});
+    if (!mismatch) throw StartupError(mismatch.error().message());
+    if (*mismatch) throw StartupError(**mismatch);
+    auto channels = store.load_live_channels();
+    if (!channels) throw StartupError(channels.error().message());
+
+    IntakeOptions intake_options;
+    intake_options.database_url = config.database.url;
+    intake_options.shards = config.limits.verify_threads != 0
+                                ? config.limits.verify_threads
+                                : std::max(1u, std::thread::hardware_concurrency());
+    intake_options.queue_limit = config.limits.intake_queue;
+    intake_options.batch_max = config.limits.batch_max_proofs;
+    intake_options.batch_delay = config.limits.batch_max_delay;
+    Intake intake(intake_options, std::move(keys.receipt_key), [] {
+        return channels::UnixSeconds{std::chrono::duration_cast<std::chrono::seconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count()};
+    });
+    const std::size_t loaded = channels->size();
+    intake.start(std::move(*channels));
+
+    WatcherOptions watcher_options;
+    watcher_options.database_url = config.database.url;
+    watcher_options.rules = rules;
+    watcher_options.poll = config.tron.poll;
+    watcher_options.start_block = config.tron.start_block;
+    Watcher watcher(watcher_options, client, intake);
+    watcher.start();
+
+    ServiceInfo info;
+    info.rules = rules;
+    info.receipt_address = receipt_address;
+    info.version = std::string(node_version());
+    info.inflight_per_stream = config.limits.inflight_per_stream;
+    info.solid_block = [&watcher] { return watcher.applied_block(); };
+    ChannelService service(info, intake);
+
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    int bound_port = 0;
+    builder.AddListeningPort(config.node.listen, grpc::InsecureServerCredentials(), &bound_port);
+    builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_message_bytes));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                               static_cast<int>(config.limits.streams_per_connection));
+    builder.RegisterService(&service);
+    auto server = builder.BuildAndStart();
+    if (!server || bound_port == 0) throw StartupError("cannot listen on " + config.node.listen);
+    auto* health = server->GetHealthCheckService();
+    const auto set_serving = [health](bool serving) {
+        health->SetServingStatus(serving);
+    };
+    set_serving(false);
+    // The line scripts and tests wait for: where the node listens.
+    spdlog::info("bttnode {} listening on {} (port {}); escrow {}, token {}, receipts by {}, "
+                 "{} live channel(s)",
+                 node_version(), config.node.listen, bound_port, config.escrow.address.to_base58(),
+                 config.channels.token_id, receipt_address, loaded);
+
+    boost::asio::io_context io;
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    boost::asio::steady_timer health_timer(io);
+    bool serving = false;
+    std::function<void()> check_health = [&] {
+        // SERVING once migrations ran and the watcher has caught up (DESIGN §9).
+        const bool now = watcher.caught_up() && !intake.is_store_down();
+        if (now != serving) {
+            serving = now;
+            set_serving(now);
+            spdlog::info("health: {}", now ? "SERVING" : "NOT_SERVING");
+        }
+        health_timer.expires_after(std::chrono::milliseconds(200));
+        health_timer.async_wait([&](const boost::system::error_code& ec) {
+            if (!ec) check_health();
+        });
+    };
+    check_health();
+    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        spdlog::info("signal {}: stopping (answering what is in flight)", signo);
+        health_timer.cancel();
+        io.stop();
+    });
+    io.run();
+
+    set_serving(false);
+    intake.close();           // new proofs: store_unavailable; nothing queued is dropped
+    intake.stop();            // judged, committed and answered
+    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    watcher.stop();
+    spdlog::info("bttnode stopped cleanly");
+    return 0;
+}
+
+}  // namespace
+
+int run_daemon(int argc, const char* const* argv) {
+    auto command_line = parse_command_line(argc, argv);
+    if (!command_line) {
+        (command_line.error().code == 0 ? std::cout : std::cerr) << command_line.error().text;
+        return command_line.error().code;
+    }
+    if (command_line->check_config) return run_check_config(*command_line, std::cout, std::cerr);
+
+    auto config = load_config_file(command_line->config_path, command_line->overrides);
+    if (!config) {
+        std::cerr << "bttnode: " << config.error().message() << "\n";
+        return kExitBadConfig;
+    }
+    auto keys = load_keys(*config);
+    if (!keys) {
+        std::cerr << "bttnode: " << keys.error().message() << "\n";
+        return kExitBadConfig;
+    }
+    spdlog::set_level(spd_level(config->log.level));
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+    tron::io::randomize_signing_context();
+    try {
+        return serve(*config, std::move(*keys));
+    } catch (const MigrationError& e) {
+        spdlog::critical("bttnode: {}", e.what());
+    } catch (const StartupError& e) {
+        spdlog::critical("bttnode: {}", e.what());
+    } catch (const pqxx::broken_connection& e) {
+        spdlog::critical("bttnode: database unreachable: {}", e.what());
+    } catch (const std::exception& e) {
+        spdlog::critical("bttnode: {}", e.what());
+    }
+    return kExitFailure;
+}
+
+}  // namespace btt::node

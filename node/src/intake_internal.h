@@ -1,0 +1,91 @@
+#pragma once
+// Intake's parts, shared by intake.cpp (shards) and committer.cpp (group commit).
+#include <deque>
+#include <unordered_map>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <btt/node/intake.h>
+
+namespace btt::node {
+
+struct ChannelIdHash {
+    std::size_t operator()(const channels::ChannelId& id) const noexcept {
+        std::size_t h = 0;
+        for (int i = 0; i < 8; ++i) h = (h << 8) | id.bytes()[static_cast<std::size_t>(i)];
+        return h;  // ids are txids: their bytes are already uniform
+    }
+};
+
+// A channel as a shard holds it: the speculative state intake judges against (including
+// proofs not yet committed) and what is durable, to roll back to after a failed commit.
+struct ChannelEntry {
+    channels::Channel channel;
+    channels::Amount durable;
+    std::optional<tron::Signature> durable_signature;
+    std::uint32_t pending = 0;  // accepted in memory, not yet known committed
+};
+
+struct Intake::Shard {
+    boost::asio::io_context io{1};
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
+    std::thread thread;
+    std::unordered_map<channels::ChannelId, ChannelEntry, ChannelIdHash> channels;
+    std::uint64_t epoch = 0;  // the committer's epoch this shard's state belongs to
+};
+
+// What a shard hands the committer: an accepted proof to commit, or a duplicate to answer
+// with the receipt of the batch that committed its amount.
+struct Intake::Item {
+    bool is_duplicate = false;
+    channels::ChannelId channel;
+    channels::Amount amount;
+    tron::Signature signature{};
+    std::int64_t received_at_ms = 0;
+    std::shared_ptr<ReplySink> sink;
+    std::uint64_t slot = 0;
+    std::uint64_t request_id = 0;
+    std::uint64_t epoch = 0;
+    std::size_t shard = 0;
+};
+
+// Durable now: (channel, amount, signature, how many of its proofs the batch held).
+struct CommittedUpdate {
+    channels::ChannelId channel;
+    channels::Amount amount;
+    tron::Signature signature{};
+    std::uint32_t proofs = 0;
+};
+
+struct Intake::Committer {
+    Committer(Intake& owner, tron::PrivateKey key) : intake(owner), receipt_key(std::move(key)) {}
+    void run();
+    void push(Item item);
+    // The committer's half of stop(): commit what is queued, then leave run().
+    void finish();
+
+    Intake& intake;
+    tron::PrivateKey receipt_key;
+    std::unique_ptr<Store> store;
+    std::optional<StoredBatch> tip;  // the newest committed batch
+    std::deque<std::shared_ptr<const CommittedBatch>> recent;  // newest first, for duplicates
+
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::vector<Item> queue;
+    bool finishing = false;
+    std::thread thread;
+
+private:
+    void commit(std::vector<Item>& items);
+    void answer_duplicates(std::vector<Item>& dups, const std::shared_ptr<const CommittedBatch>& now);
+    std::optional<std::pair<std::shared_ptr<const CommittedBatch>, std::uint32_t>> locate(
+        const channels::ChannelId& channel, channels::Amount amount);
+    void recover(const std::optional<StoredBatch>& attempted, std::vector<CommittedUpdate> updates);
+    void post_committed(std::vector<CommittedUpdate> updates);
+    bool sleep_for(std::chrono::milliseconds d);
+};
+
+}  // namespace btt::node

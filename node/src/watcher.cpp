@@ -1,0 +1,218 @@
+// The chain watcher (see watcher.h).
+#include <btt/node/watcher.h>
+
+#include <map>
+
+#include <spdlog/spdlog.h>
+#include <tron/api/api.pb.h>
+
+#include <btt/node/intake.h>
+#include <btt/tron/client/tron_client.h>
+#include <btt/tron/hash.h>
+#include <btt/tron/transaction.h>
+
+namespace btt::node {
+
+std::vector<channels::IncomingTransfer> escrow_transfers(const protocol::BlockExtention& block,
+                                                         const tron::TronAddress& escrow) {
+    std::vector<channels::IncomingTransfer> out;
+    const std::int64_t block_time = block.block_header().raw_data().timestamp() / 1000;
+    for (const auto& ext : block.transactions()) {
+        const auto& tx = ext.transaction();
+        // A system contract that failed is not in a block; the check is defensive
+        // (reference §5.14).
+        if (tx.ret_size() > 0 &&
+            tx.ret(0).contractret() != protocol::Transaction_Result_contractResult_SUCCESS) {
+            continue;
+        }
+        const std::string raw = tx.raw_data().SerializeAsString();
+        const auto decoded = tron::decode_raw_data(as_bytes(raw));
+        if (!decoded || decoded->contracts.size() != 1) continue;
+        const auto& c = decoded->contracts[0];
+        if (c.type != static_cast<int>(tron::ContractType::TransferAsset) || !c.to || !c.owner ||
+            !c.amount || !c.token_id || *c.to != escrow) {
+            continue;
+        }
+        channels::IncomingTransfer t;
+        // The txid java-tron reports; the hash of our re-serialisation only if it has none.
+        Hash32 txid = decoded->txid;
+        if (ext.txid().size() == 32) std::copy(ext.txid().begin(), ext.txid().end(), txid.begin());
+        t.txid = channels::TxId(txid);
+        t.from = *c.owner;
+        t.to = *c.to;
+        t.token_id = *c.token_id;
+        // java-tron refuses non-positive transfer amounts; a negative one here would be a
+        // broken full node: record it as zero (unclaimed, zero_amount), never drop it.
+        t.amount = channels::Amount::from_int64(*c.amount).value_or(channels::Amount{});
+        t.memo = decoded->data;
+        t.block_time = {block_time};
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+BlockChanges classify_block(
+    const channels::Rules& rules, std::int64_t block_number, const Hash32& block_id,
+    const std::vector<channels::IncomingTransfer>& transfers,
+    const std::function<std::optional<channels::Channel>(const channels::ChannelId&)>& stored) {
+    BlockChanges out;
+    out.block_number = block_number;
+    out.block_id = block_id;
+    std::map<channels::ChannelId, channels::Channel> touched;  // as of this point in the block
+    for (const auto& t : transfers) {
+        const channels::Channel* existing = nullptr;
+        std::optional<channels::Channel> loaded;
+        if (const auto target = channels::topup_target(t.memo)) {
+            if (const auto it = touched.find(*target); it != touched.end()) {
+                existing = &it->second;
+            } else if ((loaded = stored(*target))) {
+                existing = &*loaded;
+            }
+        }
+        const auto outcome = channels::classify_deposit(rules, t, existing);
+        DepositRecord d;
+        d.txid = t.txid;
+        d.block_number = block_number;
+        d.block_time = t.block_time;
+        d.sender = t.from;
+        d.token_id = t.token_id;
+        d.amount = t.amount;
+        d.memo = t.memo;
+        if (const auto* open = std::get_if<channels::OpenChannel>(&outcome)) {
+            d.kind = DepositKind::Open;
+            d.channel = open->channel.id;
+            out.opened.push_back(open->channel);
+            touched[open->channel.id] = open->channel;
+        } else if (const auto* up = std::get_if<channels::TopUp>(&outcome)) {
+            d.kind = DepositKind::TopUp;
+            d.channel = up->channel;
+            out.topped_up.push_back({up->channel, up->new_deposit});
+            auto& c = touched[up->channel];
+            c = *existing;
+            c.deposit = up->new_deposit;
+        } else if (std::holds_alternative<channels::HeldForOperator>(outcome)) {
+            d.kind = DepositKind::Held;
+        } else {
+            d.kind = DepositKind::Unclaimed;
+            d.unclaimed_reason = std::get<channels::Unclaimed>(outcome).reason;
+        }
+        out.deposits.push_back(std::move(d));
+    }
+    return out;
+}
+
+Watcher::Watcher(WatcherOptions options, tron::client::TronClient& client, Intake& intake)
+    : m_options(std::move(options)), m_client(client), m_intake(intake) {}
+
+Watcher::~Watcher() { stop(); }
+
+void Watcher::start() {
+    m_store = std::make_unique<Store>(m_options.database_url);
+    auto cursor = m_store->cursor();
+    if (!cursor) throw std::runtime_error(cursor.error().message());
+    if (!*cursor) {
+        ChainCursor first;
+        if (m_options.start_block >= 0) {
+            first.block_number = m_options.start_block - 1;
+        } else {
+            const auto solid = m_client.solid_head();
+            if (!solid) throw std::runtime_error("solidified head: " + solid.error().message);
+            first.block_number = solid->number;
+            first.block_id = solid->id;
+        }
+        const auto done = m_store->init_cursor(first);
+        if (!done) throw std::runtime_error(done.error().message());
+        cursor = m_store->cursor();
+        if (!cursor || !*cursor) throw std::runtime_error("chain cursor not readable after init");
+        spdlog::info("watcher: fresh database, scanning from block {}", first.block_number + 1);
+    }
+    m_applied.store((*cursor)->block_number);
+    m_thread = std::thread([this] { loop(); });
+}
+
+void Watcher::stop() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+bool Watcher::wait(std::chrono::milliseconds d) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait_for(lock, d, [&] { return m_stopping; });
+    return !m_stopping;
+}
+
+void Watcher::loop() {
+    do {
+        if (!catch_up()) m_caught_up.store(false);
+    } while (wait(m_options.poll));
+}
+
+bool Watcher::catch_up() {
+    const auto fail = [&](const std::string& what) {
+        // One line per distinct failure, not one per poll.
+        if (what != m_last_error) spdlog::warn("watcher: {}", what);
+        m_last_error = what;
+        return false;
+    };
+    const auto solid = m_client.solid_head();
+    if (!solid) return fail("solidified head: " + solid.error().message);
+    while (m_applied.load() < solid->number) {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stopping) return true;
+        }
+        const std::int64_t from = m_applied.load() + 1;
+        const std::int64_t to = std::min(solid->number + 1, from + 100);
+        const auto blocks = m_client.solid_blocks(from, to);
+        if (!blocks) return fail("blocks " + std::to_string(from) + ": " + blocks.error().message);
+        if (blocks->empty()) return fail("the full node returned no block " + std::to_string(from));
+        for (const auto& block : *blocks) {
+            const std::int64_t number = block.block_header().raw_data().number();
+            Hash32 id{};
+            std::copy_n(block.blockid().begin(), std::min<std::size_t>(32, block.blockid().size()),
+                        id.begin());
+            bool lookup_failed = false;
+            const auto changes = classify_block(
+                m_options.rules, number, id, escrow_transfers(block, m_options.rules.escrow),
+                [&](const channels::ChannelId& cid) -> std::optional<channels::Channel> {
+                    auto c = m_store->channel(cid);
+                    if (!c) {
+                        lookup_failed = true;
+                        return std::nullopt;
+                    }
+                    return *c;
+                });
+            if (lookup_failed) return fail("database unavailable while classifying a top-up");
+            const auto applied = m_store->apply_block(changes);
+            if (!applied) return fail("block " + std::to_string(number) + ": " + applied.error().message());
+            // Durable now: hand the new state to intake (final deposits of the block).
+            std::map<channels::ChannelId, channels::Amount> deposits;
+            for (const auto& up : changes.topped_up) deposits[up.channel] = up.new_deposit;
+            for (auto c : changes.opened) {
+                if (const auto it = deposits.find(c.id); it != deposits.end()) {
+                    c.deposit = it->second;
+                    deposits.erase(it);
+                }
+                m_intake.add_channel(c);
+            }
+            for (const auto& [cid, amount] : deposits) m_intake.set_deposit(cid, amount);
+            m_applied.store(number);
+            if (!changes.deposits.empty()) {
+                spdlog::info("watcher: block {}: {} transfer(s) to the escrow, {} opened, {} topped up",
+                             number, changes.deposits.size(), changes.opened.size(),
+                             changes.topped_up.size());
+            }
+            if (on_block) on_block(changes);
+        }
+    }
+    if (!m_last_error.empty()) spdlog::info("watcher: recovered; at block {}", m_applied.load());
+    m_last_error.clear();
+    m_caught_up.store(true);
+    return true;
+}
+
+}  // namespace btt::node

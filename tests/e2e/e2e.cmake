@@ -1,0 +1,14 @@
+# End to end (label e2e): the bttnode executable against trondev and a throwaway
+# PostgreSQL, through the public gRPC API only.
+add_executable(e2e_tests
+    e2e/e2e_main.cpp
+    e2e/node_rig.cpp
+    e2e/intake_e2e_test.cpp
+    e2e/crash_e2e_test.cpp
+)
+target_compile_definitions(e2e_tests PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>")
+add_dependencies(e2e_tests bttnode)
+target_link_libraries(e2e_tests PRIVATE btt_testkit btt_trondev btt_tron_client btt_tron_io
+    btt_channels btt_tron btt_proto_api gRPC::grpc++ GTest::gtest PkgConfig::PQXX)
+add_test(NAME e2e_tests COMMAND e2e_tests)
+set_tests_properties(e2e_tests PROPERTIES LABELS e2e TIMEOUT 1800)

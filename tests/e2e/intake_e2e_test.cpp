@@ -1,0 +1,240 @@
+// bttnode end to end: trondev funding -> watcher -> channel OPEN -> streamed proofs with
+// batch receipts; restarts, SIGTERM and the database's view of it all.
+#include <set>
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include <btt/testkit/actors.h>
+
+#include "proof_session.h"
+
+namespace btt::e2e {
+namespace {
+
+namespace tk = btt::testkit;
+
+std::int64_t db_int(const std::string& url, const std::string& sql) {
+    pqxx::connection c(url);
+    pqxx::read_transaction t(c);
+    return t.exec1(sql)[0].as<std::int64_t>();
+}
+
+TEST(NodeE2E, AFundingTransferOpensAChannelOnlyOnceSolidified) {
+    NodeRig rig;
+    rig.start_node();
+    // Blocks stop: the transfer sits in the pending pool, in no block.
+    rig.chain().faults().paused = true;
+    const auto txid = rig.transfer(tk::alice(), rig.escrow(), "1002000", 5'000'000, rig.open_memo(tk::actor("bob")));
+    const auto id = channels::channel_id_of(txid);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_FALSE(rig.wait_channel(id, [](const auto&) { return true; }).has_value());
+    rig.chain().faults().paused = false;
+    const auto info = rig.wait_channel(id, [](const auto& c) { return c.has_value(); });
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->state(), v1::CHANNEL_STATE_OPEN);
+    EXPECT_EQ(info->payer(), tk::alice().address().to_base58());
+    EXPECT_EQ(info->payee(), tk::actor("bob").to_base58());
+    EXPECT_EQ(info->deposit(), 5'000'000);
+    EXPECT_EQ(info->accepted(), 0);
+    EXPECT_EQ(info->token_id(), "1002000");
+    // Not before it was solidified: the block holding it is at or below the solid head.
+    const auto inclusion = rig.bridge().solid_inclusion(txid.bytes()).value();
+    ASSERT_TRUE(inclusion);
+}
+
+TEST(NodeE2E, TopUpsCountAndEveryTransferThatOpensNothingIsRecordedUnclaimed) {
+    NodeRig rig;
+    rig.start_node();
+    // An open and a top-up of the same channel in one block: both count.
+    rig.chain().faults().paused = true;
+    const auto open_tx = rig.transfer(tk::alice(), rig.escrow(), "1002000", 2'000'000, rig.open_memo(tk::actor("bob")));
+    const auto id = channels::channel_id_of(open_tx);
+    rig.transfer(tk::alice(), rig.escrow(), "1002000", 3'000'000, "btt-channel:v1:topup:" + id.to_hex());
+    rig.chain().faults().paused = false;
+    auto info = rig.wait_channel(id, [](const auto& c) { return c && c->deposit() == 5'000'000; });
+    EXPECT_EQ(info->deposit(), 5'000'000);
+    // A later top-up raises it again.
+    rig.transfer(tk::alice(), rig.escrow(), "1002000", 1'000'000, "btt-channel:v1:topup:" + id.to_hex());
+    info = rig.wait_channel(id, [](const auto& c) { return c && c->deposit() == 6'000'000; });
+    EXPECT_EQ(info->deposit(), 6'000'000);
+
+    // Unclaimed: a bad memo, the wrong token, an open under the minimum deposit, and a
+    // top-up by someone who is not the payer.
+    rig.transfer(tk::carol(), rig.escrow(), "1002000", 2'000'000, "hello escrow");
+    rig.transfer(tk::carol(), rig.escrow(), "1000001", 2'000'000, rig.open_memo(tk::actor("bob")));
+    rig.transfer(tk::carol(), rig.escrow(), "1002000", 999'999, rig.open_memo(tk::actor("bob")));
+    rig.transfer(tk::carol(), rig.escrow(), "1002000", 1'000'000, "btt-channel:v1:topup:" + id.to_hex());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (db_int(rig.database_url(), "SELECT count(*) FROM deposits WHERE outcome = 4") < 4 &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    pqxx::connection c(rig.database_url());
+    pqxx::read_transaction t(c);
+    const auto rows = t.exec(
+        "SELECT e.token, d.amount FROM deposits d JOIN enum_tokens e "
+        "ON e.enum_name = 'unclaimed_reason' AND e.number = d.unclaimed_reason ORDER BY d.amount");
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[0][0].as<std::string>(), "below_minimum_deposit");
+    EXPECT_EQ(rows[1][0].as<std::string>(), "topup_not_from_payer");
+    std::set<std::string> rest{rows[2][0].as<std::string>(), rows[3][0].as<std::string>()};
+    EXPECT_EQ(rest, (std::set<std::string>{"bad_memo", "wrong_token"}));
+    EXPECT_EQ(t.exec1("SELECT count(*) FROM deposits WHERE outcome = 1")[0].as<int>(), 1);
+    EXPECT_EQ(t.exec1("SELECT count(*) FROM deposits WHERE outcome = 2")[0].as<int>(), 2);
+    // The node did not count the carol top-up.
+    EXPECT_EQ(rig.wait_channel(id, [](const auto&) { return true; })->deposit(), 6'000'000);
+}
+
+TEST(NodeE2E, StreamsProofsOverSeveralStreamsWithValidReceiptsInOrder) {
+    NodeRig rig;
+    rig.start_node();
+    std::vector<channels::ChannelId> ids;
+    for (int i = 0; i < 4; ++i) ids.push_back(rig.open_channel(tk::alice(), tk::actor("bob"), 100'000'000));
+    auto stub = rig.stub();
+    v1::NodeInfo info;
+    {
+        grpc::ClientContext ctx;
+        ASSERT_TRUE(stub->GetNodeInfo(&ctx, {}, &info).ok());
+    }
+    EXPECT_EQ(info.escrow_address(), rig.escrow().to_base58());
+    EXPECT_EQ(info.receipt_address(), tk::node_key().address().to_base58());
+    EXPECT_EQ(info.token_id(), "1002000");
+    EXPECT_EQ(info.min_deposit(), 1'000'000);
+    const auto receipt_address = tron::TronAddress::from_base58(info.receipt_address()).value();
+
+    constexpr std::uint64_t kPerChannel = 500;
+    std::vector<std::unique_ptr<ProofSession>> sessions;
+    for (int s = 0; s < 2; ++s) sessions.push_back(std::make_unique<ProofSession>(*stub));
+    std::vector<std::thread> writers;
+    for (int s = 0; s < 2; ++s) {
+        writers.emplace_back([&, s] {
+            for (std::uint64_t a = 1; a <= kPerChannel; ++a) {
+                for (int c = s; c < 4; c += 2) {
+                    sessions[s]->send(proof_request(a * 1000 + c, ids[c], a, tk::alice()));
+                }
+            }
+        });
+    }
+    for (auto& w : writers) w.join();
+    for (int s = 0; s < 2; ++s) {
+        ASSERT_TRUE(sessions[s]->finish().ok());
+        const auto results = sessions[s]->results();
+        ASSERT_EQ(results.size(), kPerChannel * 2);
+        std::size_t i = 0;
+        for (std::uint64_t a = 1; a <= kPerChannel; ++a) {
+            for (int c = s; c < 4; c += 2, ++i) {
+                const auto& r = results[i];
+                ASSERT_EQ(r.request_id(), a * 1000 + c) << "results out of request order";
+                ASSERT_EQ(r.outcome(), v1::OUTCOME_ACCEPTED) << r.reason_token();
+                EXPECT_EQ(r.accepted(), a);
+                ASSERT_TRUE(receipt_valid(r, ids[c], receipt_address));
+            }
+        }
+    }
+    for (const auto& id : ids) {
+        EXPECT_EQ(rig.wait_channel(id, [](const auto&) { return true; })->accepted(),
+                  static_cast<std::int64_t>(kPerChannel));
+    }
+}
+
+TEST(NodeE2E, MalformedMessagesGetMalformedOrAGrpcErrorAndNeverCrashTheNode) {
+    NodeRig rig;
+    rig.start_node();
+    const auto id = rig.open_channel(tk::alice(), tk::actor("bob"), 10'000'000);
+    auto stub = rig.stub();
+    {
+        ProofSession s(*stub);
+        v1::ProofRequest empty;
+        empty.set_request_id(1);
+        s.send(empty);  // every field missing
+        auto no_sig = proof_request(2, id, 5, tk::alice());
+        no_sig.clear_signature();
+        s.send(no_sig);
+        auto huge_amount = proof_request(3, id, 1ull << 63, tk::alice());
+        s.send(huge_amount);
+        s.send(proof_request(4, id, 5, tk::alice()));  // and the stream goes on
+        ASSERT_TRUE(s.finish().ok());
+        const auto r = s.results();
+        ASSERT_EQ(r.size(), 4u);
+        for (int i = 0; i < 3; ++i) {
+            EXPECT_EQ(r[static_cast<std::size_t>(i)].outcome(), v1::OUTCOME_REJECTED);
+            EXPECT_EQ(r[static_cast<std::size_t>(i)].reason(), 1u);
+            EXPECT_EQ(r[static_cast<std::size_t>(i)].reason_token(), "malformed");
+        }
+        EXPECT_EQ(r[3].outcome(), v1::OUTCOME_ACCEPTED);
+    }
+    {
+        // Larger than limits.max_message_bytes: the call fails, the node stays up.
+        ProofSession s(*stub);
+        auto big = proof_request(9, id, 6, tk::alice());
+        big.set_signature(std::string(200'000, 'x'));
+        s.send(big);
+        const auto status = s.finish();
+        EXPECT_FALSE(status.ok());
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+    }
+    ProofSession after(*stub);
+    after.send(proof_request(10, id, 6, tk::alice()));
+    ASSERT_TRUE(after.finish().ok());
+    EXPECT_EQ(after.results().at(0).outcome(), v1::OUTCOME_ACCEPTED);
+    EXPECT_TRUE(rig.node_running());
+}
+
+TEST(NodeE2E, ARestartReloadsChannelsAndTheWatcherResumesAtItsCursor) {
+    NodeRig rig;
+    rig.start_node();
+    const auto first = rig.open_channel(tk::alice(), tk::actor("bob"), 10'000'000);
+    auto stub = rig.stub();
+    {
+        ProofSession s(*stub);
+        for (std::uint64_t a = 1; a <= 20; ++a) s.send(proof_request(a, first, a, tk::alice()));
+        ASSERT_TRUE(s.finish().ok());
+    }
+    EXPECT_EQ(rig.stop_node(), 0);
+    // While the node is down, another channel is funded: the restarted watcher finds it.
+    const auto txid = rig.transfer(tk::carol(), rig.escrow(), "1002000", 4'000'000, rig.open_memo(tk::actor("dave")));
+    const auto cursor_before = db_int(rig.database_url(), "SELECT block_number FROM chain_cursor");
+    rig.start_node();
+    const auto second = rig.wait_channel(channels::channel_id_of(txid), [](const auto& c) { return c.has_value(); });
+    EXPECT_EQ(second->payer(), tk::carol().address().to_base58());
+    EXPECT_GE(db_int(rig.database_url(), "SELECT block_number FROM chain_cursor"), cursor_before);
+    // No block was applied twice: one deposit row per transfer.
+    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM deposits"), 2);
+    const auto reloaded = rig.wait_channel(first, [](const auto&) { return true; });
+    EXPECT_EQ(reloaded->accepted(), 20);
+    auto stub2 = rig.stub();
+    ProofSession s(*stub2);
+    s.send(proof_request(1, first, 20, tk::alice()));
+    s.send(proof_request(2, first, 19, tk::alice()));
+    s.send(proof_request(3, first, 21, tk::alice()));
+    ASSERT_TRUE(s.finish().ok());
+    const auto r = s.results();
+    ASSERT_EQ(r.size(), 3u);
+    EXPECT_EQ(r[0].outcome(), v1::OUTCOME_DUPLICATE);
+    EXPECT_EQ(r[1].reason_token(), "amount_not_increasing");
+    EXPECT_EQ(r[2].outcome(), v1::OUTCOME_ACCEPTED);
+}
+
+TEST(NodeE2E, SigtermAnswersWhatIsInFlightAndExitsZero) {
+    NodeRig rig;
+    rig.start_node();
+    const auto id = rig.open_channel(tk::alice(), tk::actor("bob"), 100'000'000);
+    auto stub = rig.stub();
+    ProofSession s(*stub);
+    for (std::uint64_t a = 1; a <= 2000; ++a) s.send(proof_request(a, id, a, tk::alice()));
+    ASSERT_TRUE(s.wait_for(1));
+    EXPECT_EQ(rig.stop_node(), 0) << rig.node_log();
+    s.abandon();
+    // Whatever was answered ACCEPTED is stored; nothing above what is stored was acked.
+    std::uint64_t acked = 0;
+    for (const auto& r : s.results()) {
+        if (r.outcome() == v1::OUTCOME_ACCEPTED) acked = std::max(acked, r.accepted());
+    }
+    const auto stored = db_int(rig.database_url(), "SELECT accepted FROM channels");
+    EXPECT_GE(stored, static_cast<std::int64_t>(acked));
+    EXPECT_NE(rig.node_log().find("stopped cleanly"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace btt::e2e

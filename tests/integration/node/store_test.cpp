@@ -1,0 +1,138 @@
+// The store against a real PostgreSQL: the watcher's block writes with the cursor, the
+// node's identity, and the stored enum numbers pinned against the code.
+#include <btt/channels/deposit.h>
+#include <btt/channels/reject.h>
+
+#include "node_fixture.h"
+
+namespace btt::node::test {
+namespace {
+
+TEST(Store, AppliesABlockWithItsCursorAndRefusesToApplyItTwice) {
+    const auto url = migrated_database();
+    Store store(url);
+    auto c = test_channel(1, 5'000'000);
+    open_channels(store, {c});
+    EXPECT_EQ(store.cursor().value()->block_number, 1);
+    const auto loaded = store.channel(c.id).value();
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->deposit, c.deposit);
+    EXPECT_EQ(loaded->payer, c.payer);
+    EXPECT_EQ(loaded->expiry, c.expiry);
+    EXPECT_EQ(loaded->state, channels::ChannelState::Open);
+
+    // The same block again: the cursor is past it, nothing is written twice.
+    BlockChanges again;
+    again.block_number = 1;
+    const auto refused = store.apply_block(again);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, StoreError::Kind::Refused);
+    // A block that skips one is refused too.
+    BlockChanges skip;
+    skip.block_number = 3;
+    EXPECT_FALSE(store.apply_block(skip));
+    EXPECT_EQ(store.cursor().value()->block_number, 1);
+}
+
+TEST(Store, RecordsTopUpsAndUnclaimedTransfersOfABlockTogether) {
+    const auto url = migrated_database();
+    Store store(url);
+    auto c = test_channel(2, 5'000'000);
+    open_channels(store, {c});
+    BlockChanges b;
+    b.block_number = 2;
+    b.topped_up.push_back({c.id, amt(7'000'000)});
+    DepositRecord d;
+    d.txid = channels::TxId(channel_id(77).bytes());
+    d.block_number = 2;
+    d.block_time = {1'750'000'000};
+    d.sender = testkit::carol().address();
+    d.token_id = "1002000";
+    d.amount = amt(3);
+    d.memo = to_bytes("hello");
+    d.kind = DepositKind::Unclaimed;
+    d.unclaimed_reason = channels::UnclaimedReason::BadMemo;
+    b.deposits.push_back(d);
+    ASSERT_TRUE(store.apply_block(b).has_value());
+    EXPECT_EQ(store.channel(c.id).value()->deposit, amt(7'000'000));
+    pqxx::connection conn(url);
+    pqxx::read_transaction t(conn);
+    const auto row = t.exec1("SELECT outcome, unclaimed_reason, channel_id IS NULL FROM deposits "
+                             "WHERE outcome = 4");
+    EXPECT_EQ(row[0].as<int>(), 4);
+    EXPECT_EQ(row[1].as<int>(), 3);
+    EXPECT_TRUE(row[2].as<bool>());
+}
+
+TEST(Store, RefusesADepositThatWouldShrinkAndWritesNothingOfThatBlock) {
+    const auto url = migrated_database();
+    Store store(url);
+    auto c = test_channel(3, 5'000'000);
+    open_channels(store, {c});
+    BlockChanges b;
+    b.block_number = 2;
+    b.topped_up.push_back({c.id, amt(4'000'000)});
+    EXPECT_FALSE(store.apply_block(b));
+    EXPECT_EQ(store.cursor().value()->block_number, 1);
+    EXPECT_EQ(store.channel(c.id).value()->deposit, amt(5'000'000));
+}
+
+TEST(Store, WritesItsIdentityOnceAndRefusesAnotherEscrowTokenOrChain) {
+    const auto url = migrated_database();
+    Store store(url);
+    const NodeIdentity id{"TEscrowA", "1002000", "00aa"};
+    ASSERT_FALSE(store.check_identity(id).value().has_value());
+    EXPECT_FALSE(store.check_identity(id).value().has_value());  // same node: fine
+    for (auto other : {NodeIdentity{"TEscrowB", "1002000", "00aa"},
+                       NodeIdentity{"TEscrowA", "1000001", "00aa"},
+                       NodeIdentity{"TEscrowA", "1002000", "00bb"}}) {
+        const auto said = store.check_identity(other).value();
+        ASSERT_TRUE(said.has_value());
+    }
+    EXPECT_NE(store.check_identity({"TEscrowB", "1002000", "00aa"}).value()->find("escrow_address"),
+              std::string::npos);
+}
+
+TEST(Store, ReportsUnavailableWhenTheServerIsUnreachable) {
+    const auto url = migrated_database();
+    Store store(url);
+    testkit::pg().stop_immediately();
+    const auto r = store.cursor();
+    testkit::pg().restart();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, StoreError::Kind::Unavailable) << r.error().message();
+    // And reconnects by itself once the server is back.
+    EXPECT_TRUE(store.cursor().has_value());
+}
+
+// Stored numbers are forever (append only): the database's enum_tokens, the code's
+// tokens and these literals must agree.
+TEST(StoredEnums, NumbersAndTokensMatchTheDatabase) {
+    const auto url = migrated_database();
+    pqxx::connection conn(url);
+    pqxx::read_transaction t(conn);
+    const auto token = [&](const char* e, int n) {
+        return t.exec_params1("SELECT token FROM enum_tokens WHERE enum_name = $1 AND number = $2",
+                              e, n)[0]
+            .as<std::string>();
+    };
+    for (int n = 1; n <= 12; ++n) {
+        EXPECT_EQ(token("reject_reason", n), channels::token_of(static_cast<channels::Reject>(n)));
+    }
+    for (int n = 1; n <= 10; ++n) {
+        EXPECT_EQ(token("unclaimed_reason", n),
+                  channels::reason_token(static_cast<channels::UnclaimedReason>(n)));
+    }
+    for (int n = 1; n <= 4; ++n) {
+        EXPECT_EQ(token("channel_state", n), channels::state_name(static_cast<channels::ChannelState>(n)));
+        EXPECT_EQ(token("close_cause", n), channels::cause_token(static_cast<channels::CloseCause>(n)));
+    }
+    EXPECT_EQ(token("deposit_outcome", static_cast<int>(DepositKind::Open)), "open");
+    EXPECT_EQ(token("deposit_outcome", static_cast<int>(DepositKind::TopUp)), "topup");
+    EXPECT_EQ(token("deposit_outcome", static_cast<int>(DepositKind::Held)), "held");
+    EXPECT_EQ(token("deposit_outcome", static_cast<int>(DepositKind::Unclaimed)), "unclaimed");
+    EXPECT_EQ(t.exec1("SELECT count(*) FROM enum_tokens")[0].as<int>(), 12 + 10 + 4 + 4 + 4);
+}
+
+}  // namespace
+}  // namespace btt::node::test
