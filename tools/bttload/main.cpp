@@ -1,8 +1,6 @@
-// bttload: load generator for bttnode (filled in by the load-testing issue).
-#include <CLI/CLI.hpp>
+// bttload: load generator for bttnode (issue 10). Everything is in btt_load.
+#include <btt/load/run.h>
 
 int main(int argc, char** argv) {
-    CLI::App app{"bttload: opens channels on a bttnode and streams signed balance proofs at a set rate"};
-    CLI11_PARSE(app, argc, argv);
-    return 0;
+    return btt::load::run(argc, argv);
 }
