@@ -7,6 +7,7 @@ target_sources(unit_tests PRIVATE
     unit/channels/codes_test.cpp
     unit/channels/lifecycle_test.cpp
     unit/channels/settlement_test.cpp
+    unit/channels/conservation_test.cpp
     unit/channels/property_test.cpp
 )
 target_link_libraries(unit_tests PRIVATE btt_channels)

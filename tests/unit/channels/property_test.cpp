@@ -13,6 +13,7 @@
 #include <btt/testkit/seeded_rng.h>
 
 #include "fixtures.h"
+#include "stored_ledger.h"
 
 namespace {
 
@@ -66,6 +67,7 @@ private:
             m_channels.emplace(o->channel.id, o->channel);
         } else if (const auto* u = std::get_if<Unclaimed>(&outcome); u && !t.amount.is_zero()) {
             m_refunds.push_back({t.txid, t.from, t.token_id, t.amount});
+            m_stored.add_unclaimed(m_refunds.back());
         }
     }
 
@@ -85,6 +87,7 @@ private:
             m_channels.at(up->channel).deposit = up->new_deposit;
         } else {
             m_refunds.push_back({t.txid, t.from, t.token_id, t.amount});
+            m_stored.add_unclaimed(m_refunds.back());
         }
     }
 
@@ -150,8 +153,8 @@ private:
         for (const auto& p : plan->payouts) {
             ASSERT_TRUE(recipients.insert({p.recipient, p.token_id}).second) << "paid twice in one window";
             ASSERT_FALSE(p.amount.is_zero());
-            m_payouts.push_back(p);
         }
+        m_stored.record_plan(due, m_refunds, *plan, m_rules.fee_bps);
         for (const auto& c : due) m_planned.insert(c.id);
         m_refunds.clear();
         ++windows;
@@ -173,7 +176,8 @@ private:
             high = c.accepted;
             all.push_back(c);
         }
-        const auto books = check_conservation(all, m_payouts, m_rules.fee_bps);
+        m_stored.set_channels(all);
+        const auto books = m_stored.check();
         ASSERT_TRUE(books) << books.error().message();
     }
 
@@ -199,7 +203,7 @@ private:
     std::map<ChannelId, Amount> m_high_water;
     std::set<ChannelId> m_planned;
     std::vector<UnclaimedRefund> m_refunds;
-    std::vector<PlannedPayout> m_payouts;
+    StoredLedger m_stored;  // what node/ would have stored, checked after every step
     UnixSeconds m_now = kOpenedAt;
     std::uint64_t m_transfers = 0;
 };
