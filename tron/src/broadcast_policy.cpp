@@ -48,6 +48,12 @@ bool is_transient_grpc_status(int code) noexcept {
     return code == kDeadlineExceeded || code == kResourceExhausted || code == kUnavailable;
 }
 
+BroadcastFailure classify_broadcast_failure(int last_grpc_status_code, int attempts_begun) noexcept {
+    // The status is deliberately not consulted: see the header for why none proves absence.
+    (void)last_grpc_status_code;
+    return attempts_begun > 0 ? BroadcastFailure::MaybeSent : BroadcastFailure::NotSent;
+}
+
 std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int attempt, double unit) noexcept {
     const auto cap = policy.max.count();
     long long ceiling = policy.initial.count();

@@ -1,5 +1,9 @@
 // The bridge against trondev on loopback: reads, not-found semantics, broadcast outcome
 // classes, every injected fault, and the proof-of-death rule both ways.
+#include <chrono>
+#include <future>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include <tron/api/api.pb.h>
@@ -15,6 +19,9 @@ using btt::trondev::Genesis;
 using btt::trondev::Node;
 using btt::trondev::NodeOptions;
 namespace tk = btt::testkit;
+using Clock = std::chrono::steady_clock;
+constexpr int kGrpcCancelled = 1, kGrpcUnknown = 2, kGrpcInternal = 13, kGrpcUnavailable = 14,
+              kGrpcDeadlineExceeded = 4;
 
 class Bridge : public ::testing::Test {
 protected:
@@ -47,6 +54,33 @@ protected:
     btt::Bytes sign(const btt::tron::BuiltTransaction& b) {
         const btt::tron::Signature s[] = {btt::tron::sign_transaction(tk::alice(), b.txid)};
         return btt::tron::signed_transaction_bytes(b.raw_data, s);
+    }
+
+    bool is_pending(const btt::tron::TxId& txid) {
+        bool pending = false;
+        node->with_chain([&](btt::trondev::Chain& c) { pending = c.is_pending(txid); });
+        return pending;
+    }
+
+    // A client of this node with its own deadline and backoff.
+    std::unique_ptr<TronClient> client_with(std::chrono::milliseconds deadline, btt::tron::BackoffPolicy backoff) {
+        ClientOptions o;
+        o.full_node.address = "127.0.0.1:" + std::to_string(node->wallet_port());
+        o.solidity.address = "127.0.0.1:" + std::to_string(node->solidity_port());
+        o.deadline = deadline;
+        o.backoff = backoff;
+        return std::make_unique<TronClient>(o);
+    }
+
+    // Waits (at most 10 s) until `done()`; false if it never was.
+    template <typename Done>
+    static bool eventually(Done&& done) {
+        const auto deadline = Clock::now() + std::chrono::seconds(10);
+        while (!done()) {
+            if (Clock::now() > deadline) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        return true;
     }
 
     std::unique_ptr<Node> node;
@@ -123,6 +157,7 @@ TEST_F(Bridge, SurvivesEachInjectedFault) {
     const auto maybe = client->broadcast(tx);
     ASSERT_FALSE(maybe);
     EXPECT_EQ(maybe.error().kind, ChainError::Kind::Unknown);  // maybe sent
+    EXPECT_EQ(maybe.error().grpc_code, kGrpcUnavailable);
     node->faults().unavailable_rate = 0.5;
     EXPECT_TRUE(client->head());  // retries get through
     node->faults().unavailable_rate = 0.0;
@@ -138,6 +173,7 @@ TEST_F(Bridge, SurvivesEachInjectedFault) {
     node->faults().latency_ms = 0;
     ASSERT_FALSE(slow);
     EXPECT_EQ(slow.error().kind, ChainError::Kind::Unknown);
+    EXPECT_EQ(slow.error().grpc_code, kGrpcDeadlineExceeded);
 }
 
 TEST_F(Bridge, DeadOnlyWhenExpiredAndAbsentFromTheSolidChain) {
@@ -158,6 +194,141 @@ TEST_F(Bridge, DeadOnlyWhenExpiredAndAbsentFromTheSolidChain) {
     EXPECT_TRUE(client->solid_inclusion(kept.txid).value());
     // Re-broadcasting the expired one is refused by expiration, as java-tron does.
     EXPECT_EQ(client->broadcast(sign(dropped)).value().kind, btt::tron::BroadcastClass::Rebuild);
+}
+
+// Reconciliation reads the escrow on the solidity port (issue 11): a transfer in a block
+// above the solid head shows on the full node only.
+TEST_F(Bridge, SolidBalancesLagTheFullNodeUntilSolid) {
+    const auto bob = tk::bob().address();
+    ASSERT_EQ(client->broadcast(sign(build(2'500))).value().kind, btt::tron::BroadcastClass::Accepted);
+    node->produce_block_now();  // head 7, solid 4: the transfer is in block 7
+    EXPECT_EQ(client->account(bob, /*solidified=*/false).value().tokens.at("1002000"), 2'500);
+    EXPECT_FALSE(client->account(bob, /*solidified=*/true).value().exists);
+    for (int i = 0; i < 2; ++i) node->produce_block_now();
+    EXPECT_FALSE(client->account(bob, /*solidified=*/true).value().exists);  // solid 6
+    node->produce_block_now();                                               // solid 7
+    const auto solid = client->account(bob, /*solidified=*/true).value();
+    const auto full = client->account(bob, /*solidified=*/false).value();
+    EXPECT_TRUE(solid.exists);
+    EXPECT_EQ(solid.tokens, full.tokens);
+    EXPECT_EQ(solid.trx, full.trx);
+}
+
+// INTERNAL and UNKNOWN may come after the node took the transaction: never "rejected".
+TEST_F(Bridge, InternalOrUnknownAfterABroadcastMeanMaybeSent) {
+    struct Case {
+        std::atomic<double>* knob;
+        int grpc_code;
+    };
+    const Case cases[] = {{&node->faults().internal_after_accept_rate, kGrpcInternal},
+                          {&node->faults().unknown_after_accept_rate, kGrpcUnknown}};
+    std::int64_t amount = 100;
+    for (const auto& c : cases) {
+        const auto tx = build(++amount);
+        *c.knob = 1.0;
+        const auto injected = node->faults().injected.load();
+        const auto r = client->broadcast(sign(tx));
+        *c.knob = 0.0;
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().kind, ChainError::Kind::Unknown) << r.error().message;
+        EXPECT_EQ(r.error().grpc_code, c.grpc_code);
+        EXPECT_EQ(node->faults().injected.load(), injected + 1);  // not retried
+        EXPECT_TRUE(is_pending(tx.txid));                          // ... and it was taken
+        // The same bytes again: the node knows them.
+        EXPECT_EQ(client->broadcast(sign(tx)).value().kind, btt::tron::BroadcastClass::AlreadyKnown);
+    }
+    // The client cannot tell an accepted broadcast from a refused one behind these statuses.
+    node->faults().internal_after_accept_rate = 1.0;
+    const auto refused = build(60'000'000);
+    const auto r = client->broadcast(sign(refused));
+    node->faults().internal_after_accept_rate = 0.0;
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ChainError::Kind::Unknown);
+    EXPECT_FALSE(is_pending(refused.txid));
+}
+
+TEST_F(Bridge, ATimedOutBroadcastMayStillBeAccepted) {
+    const auto quick = client_with(std::chrono::milliseconds(100), {std::chrono::milliseconds(1), std::chrono::milliseconds(5), 2});
+    const auto tx = build(7);
+    node->faults().latency_ms = 300;  // every attempt outlives its deadline ...
+    const auto r = quick->broadcast(sign(tx));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ChainError::Kind::Unknown);
+    EXPECT_EQ(r.error().grpc_code, kGrpcDeadlineExceeded);
+    EXPECT_TRUE(eventually([&] { return is_pending(tx.txid); }));  // ... and the node took it
+    node->faults().latency_ms = 0;
+}
+
+// Shutdown must not wait out a backoff (issue 11).
+TEST_F(Bridge, CancelEndsABackoffAtOnce) {
+    // Ten-second backoffs and a thousand attempts: without cancel() these calls last hours.
+    const auto patient = client_with(std::chrono::milliseconds(1000), {std::chrono::seconds(10), std::chrono::seconds(10), 1000});
+    const auto tx = sign(build(8));
+    node->faults().unavailable_rate = 1.0;
+    // Each call alone, so that "an attempt failed" is that call's own.
+    auto stuck_then_cancelled = [&](auto call) {
+        const auto injected = node->faults().injected.load();
+        auto running = std::async(std::launch::async, call);
+        EXPECT_TRUE(eventually([&] { return node->faults().injected.load() > injected; }));  // retrying now
+        const auto t0 = Clock::now();
+        patient->cancel();
+        EXPECT_EQ(running.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+        EXPECT_LT(Clock::now() - t0, std::chrono::seconds(2)) << "well before a 10 s backoff would have ended";
+        patient->reset_cancel();
+        return running.get();
+    };
+    const auto r = stuck_then_cancelled([&] { return patient->head(); });
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ChainError::Kind::Transient);
+    EXPECT_EQ(r.error().message, "cancelled");
+    const auto b = stuck_then_cancelled([&] { return patient->broadcast(tx); });
+    ASSERT_FALSE(b);
+    EXPECT_EQ(b.error().kind, ChainError::Kind::Unknown);  // an attempt had begun: maybe sent
+    EXPECT_EQ(b.error().grpc_code, kGrpcCancelled);
+    node->faults().unavailable_rate = 0.0;
+}
+
+TEST_F(Bridge, CancelAbortsCallsInFlight) {
+    const auto patient = client_with(std::chrono::seconds(30), {std::chrono::milliseconds(1), std::chrono::milliseconds(5), 3});
+    const auto tx = build(9);
+    const auto signed_tx = sign(tx);
+    node->faults().latency_ms = 3000;  // the node holds each call this long, then serves it
+    const auto calls = node->faults().calls.load();
+    auto read = std::async(std::launch::async, [&] { return patient->solid_head(); });
+    auto send = std::async(std::launch::async, [&] { return patient->broadcast(signed_tx); });
+    ASSERT_TRUE(eventually([&] { return node->faults().calls.load() >= calls + 2; }));  // both at the node
+    const auto t0 = Clock::now();
+    patient->cancel();
+    ASSERT_EQ(read.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    ASSERT_EQ(send.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    EXPECT_LT(Clock::now() - t0, std::chrono::seconds(2)) << "before the node's 3 s latency ended";
+    const auto r = read.get();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ChainError::Kind::Transient);
+    const auto b = send.get();
+    ASSERT_FALSE(b);
+    EXPECT_EQ(b.error().kind, ChainError::Kind::Unknown);
+    // Why: the node goes on and takes the transaction the client gave up on.
+    EXPECT_TRUE(eventually([&] { return is_pending(tx.txid); }));
+    node->faults().latency_ms = 0;
+}
+
+TEST_F(Bridge, AfterCancelNothingIsSentUntilReset) {
+    const auto tx = build(10);
+    client->cancel();
+    EXPECT_TRUE(client->is_cancelled());
+    const auto calls = node->faults().calls.load();
+    const auto b = client->broadcast(sign(tx));
+    ASSERT_FALSE(b);
+    EXPECT_EQ(b.error().kind, ChainError::Kind::Transient);  // no attempt begun: not sent
+    const auto h = client->head();
+    ASSERT_FALSE(h);
+    EXPECT_EQ(h.error().kind, ChainError::Kind::Transient);
+    EXPECT_EQ(node->faults().calls.load(), calls);
+    EXPECT_FALSE(is_pending(tx.txid));
+    client->reset_cancel();
+    EXPECT_FALSE(client->is_cancelled());
+    EXPECT_EQ(client->broadcast(sign(tx)).value().kind, btt::tron::BroadcastClass::Accepted);
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 // trondev over its real gRPC wire on loopback: java-tron's paths and messages, empty
 // answers for "not found", the solidity port's lag, and every injected fault.
 #include <chrono>
+#include <optional>
 #include <thread>
 
+#include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -51,7 +53,9 @@ protected:
     }
 
     // A transfer alice -> bob referencing the solidified head, as java-tron builders do.
-    btt::Bytes transfer(std::int64_t amount, const std::string& memo = "") {
+    btt::Bytes transfer(std::int64_t amount, const std::string& memo = "",
+                        std::optional<std::string> token = std::string("1002000"),
+                        const btt::tron::TronAddress& to = tk::bob().address()) {
         protocol::BlockExtention solid_head;
         EXPECT_TRUE(call([&](auto* ctx) { return solidity->GetNowBlock2(ctx, {}, &solid_head); }).ok());
         btt::Hash32 id{};
@@ -59,7 +63,7 @@ protected:
         protocol::BlockExtention head;
         EXPECT_TRUE(call([&](auto* ctx) { return wallet->GetNowBlock2(ctx, {}, &head); }).ok());
         const auto head_time = head.block_header().raw_data().timestamp();
-        btt::tron::TransferSpec spec{std::string("1002000"), tk::alice().address(), tk::bob().address(), amount,
+        btt::tron::TransferSpec spec{token, tk::alice().address(), to, amount,
                                      btt::tron::tapos_from_block(solid_head.block_header().raw_data().number(), id),
                                      head_time + 60'000, head_time, btt::to_bytes(memo)};
         const auto built = btt::tron::build_transfer(spec).value();
@@ -86,6 +90,16 @@ protected:
             return solid ? solidity->GetTransactionInfoById(ctx, req, &out) : wallet->GetTransactionInfoById(ctx, req, &out);
         });
         EXPECT_TRUE(s.ok());
+        return out;
+    }
+
+    protocol::Account account(bool solid, const btt::tron::TronAddress& address) {
+        protocol::Account req, out;
+        req.set_address(str(address.bytes()));
+        const auto s = call([&](auto* ctx) {
+            return solid ? solidity->GetAccount(ctx, req, &out) : wallet->GetAccount(ctx, req, &out);
+        });
+        EXPECT_TRUE(s.ok()) << s.error_message();
         return out;
     }
 
@@ -158,6 +172,43 @@ TEST_F(TrondevNode, BroadcastMovesBalancesAndSolidifiesAfterTheLag) {
     ASSERT_EQ(stored.ret_size(), 1);
     EXPECT_EQ(stored.ret(0).contractret(), protocol::Transaction::Result::SUCCESS);
     EXPECT_EQ(broadcast(tx).code(), protocol::Return::DUP_TRANSACTION_ERROR);
+}
+
+TEST_F(TrondevNode, SolidityPortAnswersBalancesAsOfTheSolidHead) {
+    const auto bob = tk::bob().address(), carol = tk::carol().address();
+    const protocol::Account bob_before = account(true, bob);
+    ASSERT_TRUE(broadcast(transfer(1'500'000)).result());                              // BTT to bob
+    ASSERT_TRUE(broadcast(transfer(3'000'000, "", std::nullopt, bob)).result());       // TRX to bob
+    ASSERT_TRUE(broadcast(transfer(4'000'000, "", std::nullopt, carol)).result());     // TRX, creates carol
+    using google::protobuf::util::MessageDifferencer;
+    auto unchanged_on_the_solidity_port = [&] {
+        EXPECT_TRUE(MessageDifferencer::Equals(account(true, bob), bob_before));
+        EXPECT_TRUE(account(true, carol).address().empty());  // java-tron's empty answer
+    };
+    // Pending, then in block 6 while the solid head is 3, 4, 5: the full node shows the
+    // transfers at once (pending state), the solidity port not yet.
+    unchanged_on_the_solidity_port();
+    EXPECT_EQ(account(false, bob).assetv2().at("1002000"), 1'500'000);
+    EXPECT_EQ(account(false, bob).balance(), bob_before.balance() + 3'000'000);
+    EXPECT_EQ(account(false, carol).balance(), 4'000'000);
+    node->produce_block_now();
+    ASSERT_EQ(info(false, last_txid).blocknumber(), 6);
+    for (int i = 0; i < 2; ++i) {
+        unchanged_on_the_solidity_port();
+        node->produce_block_now();
+    }
+    unchanged_on_the_solidity_port();
+    node->produce_block_now();  // head 9, solid 6
+    // Solid: both ports give the same answer, field for field.
+    for (const auto& a : {tk::alice().address(), bob, carol}) {
+        const auto full = account(false, a);
+        const auto solid = account(true, a);
+        EXPECT_FALSE(solid.address().empty());
+        EXPECT_TRUE(MessageDifferencer::Equals(full, solid)) << full.DebugString() << solid.DebugString();
+    }
+    EXPECT_EQ(account(true, bob).assetv2().at("1002000"), 1'500'000);
+    EXPECT_EQ(account(true, bob).balance(), bob_before.balance() + 3'000'000);
+    EXPECT_EQ(account(true, carol).balance(), 4'000'000);
 }
 
 TEST_F(TrondevNode, GetBlockTakesANumberAnIdOrNothing) {

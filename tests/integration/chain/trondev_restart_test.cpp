@@ -1,4 +1,5 @@
-// The real trondev executable: balances survive a SIGTERM and a restart with --data-dir.
+// The real trondev executable: balances survive a SIGTERM and a restart with --data-dir;
+// in process, a restart rebuilds the current and the solid views alike.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -7,6 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -18,7 +21,9 @@
 
 #include <btt/testkit/actors.h>
 #include <btt/tron/transaction.h>
+#include <btt/tron/client/tron_client.h>
 #include <btt/trondev/genesis_file.h>
+#include <btt/trondev/node.h>
 
 namespace {
 
@@ -152,6 +157,72 @@ TEST(TrondevExecutable, BalancesSurviveARestartWithADataDir) {
     EXPECT_EQ(bob_btt(*again), 1'234'567);
     EXPECT_EQ(included_in(*again, built.txid), block);  // same block after the replay
     EXPECT_EQ(stop(second), 0);
+    fs::remove_all(dir);
+}
+
+// The chain log holds broadcasts and blocks; replaying it must rebuild both views, so a
+// restarted node still hides from the solidity port what is above the solid head.
+TEST(TrondevDataDir, ARestartRebuildsTheCurrentAndTheSolidViews) {
+    char tmpl[] = "/tmp/btt-trondev-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    const fs::path dir = tmpl;
+    btt::trondev::Genesis g;
+    g.timestamp_ms = 1'750'000'000'000;
+    g.params.block_interval_ms = 100;
+    g.params.solid_lag = 2;
+    g.tokens.push_back({"1002000", "BitTorrent", "BTT", 6, tk::actor("issuer"), 1'000'000'000});
+    g.accounts.push_back({tk::alice().address(), 100'000'000, {{"1002000", 50'000'000}}});
+    const btt::trondev::NodeOptions options{"127.0.0.1:0", "127.0.0.1:0", /*produce_blocks=*/false, (dir / "data").string()};
+    namespace tc = btt::tron::client;
+    auto connect = [](const btt::trondev::Node& n) {
+        tc::ClientOptions o;
+        o.full_node.address = "127.0.0.1:" + std::to_string(n.wallet_port());
+        o.solidity.address = "127.0.0.1:" + std::to_string(n.solidity_port());
+        o.backoff.max_attempts = 1;
+        return std::make_unique<tc::TronClient>(o);
+    };
+    auto send = [](tc::TronClient& c, std::optional<std::string> token, const btt::tron::TronAddress& to, std::int64_t amount) {
+        const auto solid = c.solid_head().value();
+        const auto head = c.head().value();
+        const auto built = btt::tron::build_transfer({token, tk::alice().address(), to, amount,
+                                                      btt::tron::tapos_from_block(solid.number, solid.id),
+                                                      head.timestamp + 60'000, head.timestamp, {}}).value();
+        const btt::tron::Signature sig[] = {btt::tron::sign_transaction(tk::alice(), built.txid)};
+        return c.broadcast(btt::tron::signed_transaction_bytes(built.raw_data, sig)).value().kind;
+    };
+    const auto bob = tk::bob().address(), carol = tk::carol().address();
+    using View = std::pair<tc::Balances, tc::Balances>;  // bob's, carol's
+    auto view = [&](tc::TronClient& c, bool solid) { return View{c.account(bob, solid).value(), c.account(carol, solid).value()}; };
+    auto same = [](const View& a, const View& b) {
+        return a.first.exists == b.first.exists && a.first.trx == b.first.trx && a.first.tokens == b.first.tokens &&
+               a.second.exists == b.second.exists && a.second.trx == b.second.trx && a.second.tokens == b.second.tokens;
+    };
+
+    View full_before, solid_before;
+    {
+        btt::trondev::Node first(g, options);
+        auto c = connect(first);
+        for (int i = 0; i < 3; ++i) first.produce_block_now();
+        ASSERT_EQ(send(*c, std::string("1002000"), bob, 700), btt::tron::BroadcastClass::Accepted);
+        first.produce_block_now();  // head 4, solid 2: BTT to bob in block 4
+        ASSERT_EQ(send(*c, std::nullopt, carol, 3'000'000), btt::tron::BroadcastClass::Accepted);  // pending
+        full_before = view(*c, false);
+        solid_before = view(*c, true);
+        EXPECT_EQ(full_before.first.tokens.at("1002000"), 700);
+        EXPECT_TRUE(full_before.second.exists);
+        EXPECT_FALSE(solid_before.first.exists);
+        EXPECT_FALSE(solid_before.second.exists);
+    }
+    btt::trondev::Node second(g, options);
+    auto c = connect(second);
+    EXPECT_TRUE(same(view(*c, false), full_before));
+    EXPECT_TRUE(same(view(*c, true), solid_before));
+    for (int i = 0; i < 2; ++i) second.produce_block_now();  // head 6, solid 4: bob's, not carol's
+    EXPECT_EQ(c->account(bob, true).value().tokens.at("1002000"), 700);
+    EXPECT_FALSE(c->account(carol, true).value().exists);
+    second.produce_block_now();  // solid 5: carol's too (the pending transfer went into block 5)
+    EXPECT_TRUE(same(view(*c, true), view(*c, false)));
+    EXPECT_EQ(c->account(carol, true).value().trx, 3'000'000);
     fs::remove_all(dir);
 }
 

@@ -33,6 +33,21 @@ TEST(BroadcastPolicy, TransientCodesAndStatuses) {
     for (int s : {0, 2, 3, 5, 7, 13, 16}) EXPECT_FALSE(is_transient_grpc_status(s)) << s;
 }
 
+// Issue 11: once an attempt has begun, no gRPC status proves the node did not take the
+// bytes; INTERNAL and UNKNOWN in particular can follow an accepted push. Every code of
+// grpc/status.h (0..16, OK included: a cancelled run keeps the last OK status of a transient
+// Return), and codes this build does not know.
+TEST(BroadcastPolicy, NoGrpcStatusAfterAnAttemptBeganMeansNotSent) {
+    for (int code = 0; code <= 16; ++code) {
+        for (int begun : {1, 2, 8}) {
+            EXPECT_EQ(classify_broadcast_failure(code, begun), BroadcastFailure::MaybeSent) << code << " " << begun;
+        }
+    }
+    for (int code : {-1, 17, 99}) EXPECT_EQ(classify_broadcast_failure(code, 1), BroadcastFailure::MaybeSent) << code;
+    // Only a run cancelled before its first attempt sent nothing.
+    EXPECT_EQ(classify_broadcast_failure(/*CANCELLED*/ 1, 0), BroadcastFailure::NotSent);
+}
+
 TEST(BroadcastPolicy, BackoffGrowsAndStaysUnderTheCap) {
     const BackoffPolicy p{std::chrono::milliseconds(100), std::chrono::milliseconds(5000), 8};
     EXPECT_EQ(backoff_delay(p, 0, 0.999).count(), 99);

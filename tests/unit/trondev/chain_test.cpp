@@ -1,6 +1,10 @@
 // trondev's chain: java-tron's broadcast checks, codes and messages, in java-tron's order;
 // blocks, receipts and balances; the SDK's transactions pass the signature check and fail
 // TAPOS (their reference block is not on this chain).
+#include <map>
+#include <optional>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include <tron/core/Tron.pb.h>
@@ -249,6 +253,88 @@ TEST_F(ChainTest, FreeBandwidthRunsOutThenTrxIsBurned) {
     EXPECT_EQ(r1->net_fee, 0);
     EXPECT_GT(r2->net_fee, 0);
     EXPECT_EQ(r2->net_fee, (r2->net_fee / small.params().transaction_fee) * small.params().transaction_fee);
+}
+
+// The solidity port's view (issue 11): balances as of the solidified head, so that a
+// payout in a block above it cannot be counted by a reconciliation yet.
+TEST_F(ChainTest, SolidViewShowsOnlyTransfersInSolidifiedBlocks) {
+    const TronAddress alice = tk::alice().address(), bob = tk::bob().address(), dave = tk::actor("dave");
+    const AccountState alice_before = *chain.account(alice), bob_before = *chain.account(bob);
+    ASSERT_TRUE(chain.broadcast(make_tx(chain, {})).ok());  // 1 BTT to bob
+    TxArgs trx;
+    trx.token = std::nullopt;
+    trx.to = dave;  // 2 TRX, creating dave
+    trx.amount = 2 * kTrx;
+    ASSERT_TRUE(chain.broadcast(make_tx(chain, trx)).ok());
+
+    // Pending: the current view has both transfers, the solid view neither.
+    EXPECT_EQ(chain.account(bob)->assets.at("1002000"), 1'000'000);
+    EXPECT_EQ(chain.account(dave)->balance, 2 * kTrx);
+    EXPECT_EQ(*chain.solid_account(alice), alice_before);
+    EXPECT_EQ(*chain.solid_account(bob), bob_before);
+    EXPECT_EQ(chain.solid_account(dave), nullptr);
+
+    const std::int64_t included = chain.produce_block();
+    while (chain.solid_number() < included) {
+        // In a block, not yet solid: still invisible there.
+        EXPECT_EQ(*chain.solid_account(alice), alice_before) << "solid " << chain.solid_number();
+        EXPECT_EQ(*chain.solid_account(bob), bob_before);
+        EXPECT_EQ(chain.solid_account(dave), nullptr);
+        chain.produce_block();
+    }
+    // Solid: both views agree, fees and the new account included.
+    for (const auto& a : {alice, bob, dave}) {
+        ASSERT_NE(chain.solid_account(a), nullptr);
+        EXPECT_EQ(*chain.solid_account(a), *chain.account(a));
+    }
+    EXPECT_EQ(chain.solid_account(bob)->assets.at("1002000"), 1'000'000);
+    EXPECT_EQ(chain.solid_account(dave)->balance, 2 * kTrx);
+    EXPECT_LT(chain.solid_account(alice)->balance, alice_before.balance - 2 * kTrx);  // + creation fees
+}
+
+// At every height the solid view must equal the current view as it stood right after that
+// block was produced (nothing pending then): a snapshot taken by code that does not know
+// how the solid view is kept.
+TEST_F(ChainTest, SolidViewAtEveryHeightIsTheStateRightAfterThatBlock) {
+    const std::vector<TronAddress> everyone = {tk::alice().address(), tk::bob().address(), tk::carol().address(),
+                                               tk::actor("dave"), tk::actor("erin"), tk::actor("issuer")};
+    using Snapshot = std::map<TronAddress, std::optional<AccountState>>;
+    auto current = [&] {
+        Snapshot s;
+        for (const auto& a : everyone) {
+            const AccountState* st = chain.account(a);
+            s[a] = st ? std::optional<AccountState>(*st) : std::nullopt;
+        }
+        return s;
+    };
+    auto solid = [&] {
+        Snapshot s;
+        for (const auto& a : everyone) {
+            const AccountState* st = chain.solid_account(a);
+            s[a] = st ? std::optional<AccountState>(*st) : std::nullopt;
+        }
+        return s;
+    };
+    std::map<std::int64_t, Snapshot> after_block;
+    for (std::int64_t n = 0; n <= chain.head_number(); ++n) after_block[n] = current();  // empty blocks so far
+    const btt::tron::PrivateKey* payers[] = {&tk::alice(), &tk::bob()};
+    for (int step = 0; step < 12; ++step) {
+        // 0..2 transfers per block, BTT and TRX, to old and new accounts.
+        for (int i = 0; i < step % 3; ++i) {
+            TxArgs a;
+            a.key = payers[(step + i) % 2];
+            a.to = everyone[static_cast<std::size_t>(step + 2 * i + 1) % 5];
+            if (a.to == a.key->address()) a.to = tk::carol().address();
+            a.amount = 1000 + step * 10 + i;
+            if ((step + i) % 2 == 1 || a.key == &tk::bob()) a.token = std::nullopt;  // bob holds no BTT at first
+            ASSERT_TRUE(chain.broadcast(make_tx(chain, a)).ok()) << step << "/" << i;
+        }
+        chain.produce_block();
+        after_block[chain.head_number()] = current();
+        EXPECT_EQ(solid(), after_block.at(chain.solid_number())) << "head " << chain.head_number();
+    }
+    for (int i = 0; i < 2; ++i) chain.produce_block();
+    EXPECT_EQ(solid(), current());
 }
 
 btt::Bytes bytes_of(const TronAddress& a) { return {a.bytes().begin(), a.bytes().end()}; }

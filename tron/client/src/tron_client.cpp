@@ -1,9 +1,11 @@
 #include <btt/tron/client/tron_client.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
-#include <thread>
 
 #include <grpcpp/grpcpp.h>
 
@@ -40,17 +42,7 @@ double jitter_unit() {
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
-ChainError error_of(const grpc::Status& s, bool after_send) {
-    const int code = static_cast<int>(s.error_code());
-    ChainError::Kind kind = is_transient_grpc_status(code) ? ChainError::Kind::Transient : ChainError::Kind::Rejected;
-    // After a broadcast left us, a timeout or lost connection says nothing about the chain.
-    if (after_send && (s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
-                       s.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                       s.error_code() == grpc::StatusCode::CANCELLED)) {
-        kind = ChainError::Kind::Unknown;
-    }
-    return {kind, s.error_message(), code};
-}
+constexpr int kCancelledCode = static_cast<int>(grpc::StatusCode::CANCELLED);
 
 BlockRef ref_of(const protocol::BlockExtention& b) {
     BlockRef r;
@@ -60,51 +52,133 @@ BlockRef ref_of(const protocol::BlockExtention& b) {
     return r;
 }
 
+// What a run of attempts came to.
+struct Attempts {
+    grpc::Status status;     // the last attempt's (OK if none was begun)
+    int begun = 0;           // attempts whose call was started
+    bool cancelled = false;  // cancel() ended the run (in a backoff, before or during a call)
+};
+
 }  // namespace
 
-struct TronClient::Stubs {
+// The stubs and the cancellation state. Lock order: `mutex` is a leaf (nothing else is taken
+// while holding it; TryCancel does not call back into us).
+struct TronClient::State {
     std::unique_ptr<protocol::Wallet::Stub> wallet;
     std::unique_ptr<protocol::WalletSolidity::Stub> solidity;
     std::unique_ptr<protocol::Database::Stub> solidity_database;
+
+    mutable std::mutex mutex;
+    std::condition_variable wake;          // cancel() ends every backoff sleep
+    bool cancelled = false;
+    std::set<grpc::ClientContext*> in_flight;  // calls cancel() must TryCancel
+
+    // Sleeps `d`; false (at once) if cancelled before or during the sleep.
+    bool sleep(std::chrono::milliseconds d) {
+        std::unique_lock lock(mutex);
+        return !wake.wait_for(lock, d, [this] { return cancelled; });
+    }
+
+    // Runs `attempt(ctx)` with a fresh deadline per attempt while `again(status)` asks for
+    // a retry and attempts remain, with backoff between attempts; cancel() ends the run.
+    template <typename Attempt, typename Again>
+    Attempts run(const ClientOptions& o, Attempt&& attempt, Again&& again) {
+        Attempts a;
+        const int max = std::max(1, o.backoff.max_attempts);
+        for (int i = 0; i < max; ++i) {
+            if (i > 0 && !sleep(backoff_delay(o.backoff, i - 1, jitter_unit()))) {
+                a.cancelled = true;
+                return a;
+            }
+            grpc::ClientContext ctx;
+            ctx.set_deadline(std::chrono::system_clock::now() + o.deadline);
+            {
+                // Registered before the call starts: a cancel() from now on reaches it.
+                std::lock_guard lock(mutex);
+                if (cancelled) {
+                    a.cancelled = true;
+                    return a;
+                }
+                in_flight.insert(&ctx);
+            }
+            ++a.begun;
+            a.status = attempt(&ctx);
+            {
+                std::lock_guard lock(mutex);
+                in_flight.erase(&ctx);
+                // A failure while cancelled is (or may be) our own TryCancel.
+                if (!a.status.ok() && cancelled) {
+                    a.cancelled = true;
+                    return a;
+                }
+            }
+            if (!again(a.status)) return a;
+        }
+        return a;
+    }
+
+    // Reads: retried on transient statuses only.
+    template <typename Attempt>
+    Attempts read(const ClientOptions& o, Attempt&& attempt) {
+        return run(o, std::forward<Attempt>(attempt), [](const grpc::Status& s) {
+            return !s.ok() && is_transient_grpc_status(static_cast<int>(s.error_code()));
+        });
+    }
 };
 
-TronClient::TronClient(ClientOptions options) : m_stubs(new Stubs), m_options(std::move(options)) {
+namespace {
+
+// A read that did not succeed. Nothing was written anywhere, so a cancelled or transient
+// failure is Transient and anything else Rejected.
+ChainError read_error(const Attempts& a) {
+    if (a.cancelled) return {ChainError::Kind::Transient, "cancelled", kCancelledCode};
+    const int code = static_cast<int>(a.status.error_code());
+    return {is_transient_grpc_status(code) ? ChainError::Kind::Transient : ChainError::Kind::Rejected,
+            a.status.error_message(), code};
+}
+
+}  // namespace
+
+TronClient::TronClient(ClientOptions options) : m_state(new State), m_options(std::move(options)) {
     auto full = make_channel(m_options.full_node);
     auto solid = make_channel(m_options.solidity);
-    m_stubs->wallet = protocol::Wallet::NewStub(full);
-    m_stubs->solidity = protocol::WalletSolidity::NewStub(solid);
-    m_stubs->solidity_database = protocol::Database::NewStub(solid);
+    m_state->wallet = protocol::Wallet::NewStub(full);
+    m_state->solidity = protocol::WalletSolidity::NewStub(solid);
+    m_state->solidity_database = protocol::Database::NewStub(solid);
 }
 
 TronClient::~TronClient() = default;
 
-namespace {
-// Runs `call(ctx)` with a fresh deadline per attempt, retrying transient statuses.
-template <typename Call>
-grpc::Status with_retries(const ClientOptions& o, Call&& call) {
-    grpc::Status status;
-    for (int attempt = 0; attempt < std::max(1, o.backoff.max_attempts); ++attempt) {
-        if (attempt > 0) std::this_thread::sleep_for(backoff_delay(o.backoff, attempt - 1, jitter_unit()));
-        grpc::ClientContext ctx;
-        ctx.set_deadline(std::chrono::system_clock::now() + o.deadline);
-        status = call(&ctx);
-        if (status.ok() || !is_transient_grpc_status(static_cast<int>(status.error_code()))) return status;
+void TronClient::cancel() {
+    {
+        std::lock_guard lock(m_state->mutex);
+        m_state->cancelled = true;
+        for (auto* ctx : m_state->in_flight) ctx->TryCancel();
     }
-    return status;
+    m_state->wake.notify_all();
 }
-}  // namespace
+
+void TronClient::reset_cancel() {
+    std::lock_guard lock(m_state->mutex);
+    m_state->cancelled = false;
+}
+
+bool TronClient::is_cancelled() const {
+    std::lock_guard lock(m_state->mutex);
+    return m_state->cancelled;
+}
 
 Result<BlockRef> TronClient::head() {
     protocol::BlockExtention b;
-    const auto s = with_retries(m_options, [&](auto* ctx) { return m_stubs->wallet->GetNowBlock2(ctx, {}, &b); });
-    if (!s.ok()) return unexpected(error_of(s, false));
+    const auto a = m_state->read(m_options, [&](auto* ctx) { return m_state->wallet->GetNowBlock2(ctx, {}, &b); });
+    if (!a.status.ok() || a.cancelled) return unexpected(read_error(a));
     return ref_of(b);
 }
 
 Result<BlockRef> TronClient::solid_head() {
     protocol::BlockExtention b;
-    const auto s = with_retries(m_options, [&](auto* ctx) { return m_stubs->solidity->GetNowBlock2(ctx, {}, &b); });
-    if (!s.ok()) return unexpected(error_of(s, false));
+    const auto a = m_state->read(m_options, [&](auto* ctx) { return m_state->solidity->GetNowBlock2(ctx, {}, &b); });
+    if (!a.status.ok() || a.cancelled) return unexpected(read_error(a));
     return ref_of(b);
 }
 
@@ -112,8 +186,8 @@ Result<std::optional<protocol::BlockExtention>> TronClient::block(std::int64_t n
     protocol::NumberMessage req;
     req.set_num(number);
     protocol::BlockExtention b;
-    const auto s = with_retries(m_options, [&](auto* ctx) { return m_stubs->wallet->GetBlockByNum2(ctx, req, &b); });
-    if (!s.ok()) return unexpected(error_of(s, false));
+    const auto a = m_state->read(m_options, [&](auto* ctx) { return m_state->wallet->GetBlockByNum2(ctx, req, &b); });
+    if (!a.status.ok() || a.cancelled) return unexpected(read_error(a));
     if (b.blockid().empty()) return std::optional<protocol::BlockExtention>();
     return std::optional<protocol::BlockExtention>(std::move(b));
 }
@@ -129,8 +203,8 @@ Result<std::vector<protocol::BlockExtention>> TronClient::solid_blocks(std::int6
         req.set_startnum(from);
         req.set_endnum(to);
         protocol::BlockListExtention list;
-        const auto s = with_retries(m_options, [&](auto* ctx) { return m_stubs->wallet->GetBlockByLimitNext2(ctx, req, &list); });
-        if (!s.ok()) return unexpected(error_of(s, false));
+        const auto a = m_state->read(m_options, [&](auto* ctx) { return m_state->wallet->GetBlockByLimitNext2(ctx, req, &list); });
+        if (!a.status.ok() || a.cancelled) return unexpected(read_error(a));
         if (list.block_size() == 0) break;  // the node has fewer blocks than it said
         for (auto& b : *list.mutable_block()) {
             if (b.block_header().raw_data().number() != from) {
@@ -147,8 +221,8 @@ Result<std::optional<Inclusion>> TronClient::solid_inclusion(const TxId& txid) {
     protocol::BytesMessage req;
     req.set_value(str(txid));
     protocol::TransactionInfo info;
-    const auto s = with_retries(m_options, [&](auto* ctx) { return m_stubs->solidity->GetTransactionInfoById(ctx, req, &info); });
-    if (!s.ok()) return unexpected(error_of(s, false));
+    const auto a = m_state->read(m_options, [&](auto* ctx) { return m_state->solidity->GetTransactionInfoById(ctx, req, &info); });
+    if (!a.status.ok() || a.cancelled) return unexpected(read_error(a));
     if (info.id().empty() || info.blocknumber() <= 0) return std::optional<Inclusion>();
     return std::optional<Inclusion>(Inclusion{info.blocknumber(), info.blocktimestamp(), info.fee()});
 }
@@ -156,10 +230,10 @@ Result<std::optional<Inclusion>> TronClient::solid_inclusion(const TxId& txid) {
 Result<Balances> TronClient::account(const TronAddress& address, bool solidified) {
     protocol::Account req, acc;
     req.set_address(str(address.bytes()));
-    const auto s = with_retries(m_options, [&](auto* ctx) {
-        return solidified ? m_stubs->solidity->GetAccount(ctx, req, &acc) : m_stubs->wallet->GetAccount(ctx, req, &acc);
+    const auto a = m_state->read(m_options, [&](auto* ctx) {
+        return solidified ? m_state->solidity->GetAccount(ctx, req, &acc) : m_state->wallet->GetAccount(ctx, req, &acc);
     });
-    if (!s.ok()) return unexpected(error_of(s, false));
+    if (!a.status.ok() || a.cancelled) return unexpected(read_error(a));
     Balances b;
     b.exists = !acc.address().empty();
     b.trx = acc.balance();
@@ -170,11 +244,11 @@ Result<Balances> TronClient::account(const TronAddress& address, bool solidified
 Result<std::optional<TronClient::Asset>> TronClient::asset(const std::string& token_id) {
     protocol::BytesMessage req;
     req.set_value(token_id);
-    protocol::AssetIssueContract a;
-    const auto s = with_retries(m_options, [&](auto* ctx) { return m_stubs->wallet->GetAssetIssueById(ctx, req, &a); });
-    if (!s.ok()) return unexpected(error_of(s, false));
-    if (a.id().empty()) return std::optional<Asset>();
-    return std::optional<Asset>(Asset{a.id(), a.name(), a.abbr(), a.precision(), a.total_supply()});
+    protocol::AssetIssueContract asset;
+    const auto a = m_state->read(m_options, [&](auto* ctx) { return m_state->wallet->GetAssetIssueById(ctx, req, &asset); });
+    if (!a.status.ok() || a.cancelled) return unexpected(read_error(a));
+    if (asset.id().empty()) return std::optional<Asset>();
+    return std::optional<Asset>(Asset{asset.id(), asset.name(), asset.abbr(), asset.precision(), asset.total_supply()});
 }
 
 Result<BroadcastOutcome> TronClient::broadcast(ByteView signed_transaction) {
@@ -189,27 +263,44 @@ Result<BroadcastOutcome> TronClient::broadcast(ByteView signed_transaction) {
     if (tx.SerializeAsString() != str(signed_transaction)) {
         return unexpected(ChainError{ChainError::Kind::Rejected, "not canonical protobuf: the chain would see another txid", 0});
     }
+    // Retrying the very same bytes is always safe (the chain takes a txid once), so every
+    // transient answer is retried; what the run ends with must never claim "not sent" once
+    // an attempt has begun (reference §5.13, issue 11).
     BroadcastOutcome out;
-    grpc::Status last_status;
-    const int attempts = std::max(1, m_options.backoff.max_attempts);
-    for (int attempt = 0; attempt < attempts; ++attempt) {
-        if (attempt > 0) std::this_thread::sleep_for(backoff_delay(m_options.backoff, attempt - 1, jitter_unit()));
-        out.attempts = attempt + 1;
-        protocol::Return ret;
-        grpc::ClientContext ctx;
-        ctx.set_deadline(std::chrono::system_clock::now() + m_options.deadline);
-        last_status = m_stubs->wallet->BroadcastTransaction(&ctx, tx, &ret);
-        if (!last_status.ok()) {
-            if (is_transient_grpc_status(static_cast<int>(last_status.error_code()))) continue;
-            return unexpected(error_of(last_status, true));
+    protocol::Return ret;
+    int unanswered = 0;
+    const auto a = m_state->run(
+        m_options,
+        [&](grpc::ClientContext* ctx) {
+            ret.Clear();
+            return m_state->wallet->BroadcastTransaction(ctx, tx, &ret);
+        },
+        [&](const grpc::Status& s) {
+            if (!s.ok()) {
+                ++unanswered;
+                return is_transient_grpc_status(static_cast<int>(s.error_code()));
+            }
+            return is_transient_return(static_cast<int>(ret.code()));
+        });
+    if (a.cancelled || !a.status.ok()) {
+        const int code = a.cancelled ? kCancelledCode : static_cast<int>(a.status.error_code());
+        const std::string what = a.cancelled ? std::string("cancelled") : a.status.error_message();
+        switch (classify_broadcast_failure(code, a.begun)) {
+            case BroadcastFailure::NotSent:
+                return unexpected(ChainError{ChainError::Kind::Transient, what, code});
+            case BroadcastFailure::MaybeSent:
+                return unexpected(ChainError{ChainError::Kind::Unknown,
+                                             what + " (after " + std::to_string(a.begun) +
+                                                 " attempt(s); maybe sent: follow the txid)",
+                                             code});
         }
-        out.code = static_cast<int>(ret.code());
-        out.message = ret.message();
-        out.kind = classify_broadcast(out.code);
-        if (!is_transient_return(out.code)) return out;
     }
-    if (!last_status.ok()) return unexpected(error_of(last_status, true));  // maybe sent
-    return out;  // still transient after every attempt: RetrySameBytes
+    out.attempts = a.begun;
+    out.unanswered_attempts = unanswered;
+    out.code = static_cast<int>(ret.code());
+    out.message = ret.message();
+    out.kind = classify_broadcast(out.code);
+    return out;  // a transient code after every attempt: RetrySameBytes
 }
 
 Result<TxFate> TronClient::fate(const TxId& txid, std::int64_t expiration_ms) {

@@ -81,6 +81,8 @@ Chain::Chain(Genesis genesis)
         }
     }
     if (m_genesis.params.block_interval_ms <= 0) throw std::invalid_argument("block interval must be > 0");
+    if (m_genesis.params.solid_lag < 0) throw std::invalid_argument("solid lag must be >= 0");
+    m_solid_accounts = m_accounts;  // block 0 carries no transaction
     append_block({});  // block 0
 }
 
@@ -102,6 +104,11 @@ std::optional<Receipt> Chain::receipt(const tron::TxId& txid) const {
 const AccountState* Chain::account(const tron::TronAddress& address) const {
     const auto it = m_accounts.find(address);
     return it == m_accounts.end() ? nullptr : &it->second;
+}
+
+const AccountState* Chain::solid_account(const tron::TronAddress& address) const {
+    const auto it = m_solid_accounts.find(address);
+    return it == m_solid_accounts.end() ? nullptr : &it->second;
 }
 
 const Token* Chain::token(const std::string& id) const {
@@ -288,7 +295,8 @@ BroadcastResult Chain::broadcast(ByteView transaction) {
     m_accounts[*contract.owner] = owner;
     m_accounts[*contract.to] = recipient;
 
-    m_pending.push_back({raw.txid, Bytes(transaction.begin(), transaction.end()), r});
+    std::vector<AccountWrite> writes{{*contract.owner, owner}, {*contract.to, recipient}};
+    m_pending.push_back({raw.txid, Bytes(transaction.begin(), transaction.end()), r, std::move(writes)});
     return {};
 }
 
@@ -383,12 +391,29 @@ void Chain::append_block(std::vector<Pending> txs) {
     const Hash32 h = tron::sha256(b.header_raw);
     b.id = tron::block_id(b.number, h);
     b.witness_signature = m_witness_key.sign_digest(h);
+    std::vector<AccountWrite> writes;
     for (auto& t : txs) {
         t.receipt.block_number = b.number;
         t.receipt.block_timestamp = b.timestamp;
         m_receipts[t.txid] = t.receipt;
+        for (auto& w : t.writes) writes.push_back(std::move(w));
     }
+    if (!writes.empty()) m_unsolid_writes.emplace(b.number, std::move(writes));
     m_blocks.push_back(std::move(b));
+    advance_solid_view();
+}
+
+void Chain::advance_solid_view() {
+    // Blocks are packed from the pending list in the order the transactions were applied to
+    // the current state, so replaying their writes in block order rebuilds that state as of
+    // any block; the current and solid views agree once nothing is pending or unsolid.
+    while (m_solid_applied < solid_number()) {
+        ++m_solid_applied;
+        const auto it = m_unsolid_writes.find(m_solid_applied);
+        if (it == m_unsolid_writes.end()) continue;
+        for (const auto& [address, state] : it->second) m_solid_accounts[address] = state;
+        m_unsolid_writes.erase(it);
+    }
 }
 
 }  // namespace btt::trondev

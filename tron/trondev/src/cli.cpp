@@ -24,7 +24,7 @@ struct RunFlags {
     std::string data_dir;
     std::int64_t block_ms = 3000;
     std::int64_t solid_lag = 18;
-    double busy_rate = 0, unavailable_rate = 0, drop_rate = 0;
+    double busy_rate = 0, unavailable_rate = 0, drop_rate = 0, internal_rate = 0, unknown_rate = 0;
     int latency_ms = 0;
     std::int64_t pause_at_block = -1;
     int pause_ms = 0;
@@ -71,6 +71,8 @@ int serve(const RunFlags& f) {
     node.faults().unavailable_rate = f.unavailable_rate;
     node.faults().drop_rate = f.drop_rate;
     node.faults().latency_ms = f.latency_ms;
+    node.faults().internal_after_accept_rate = f.internal_rate;
+    node.faults().unknown_after_accept_rate = f.unknown_rate;
     std::int64_t head = 0;
     node.with_chain([&](Chain& c) { head = c.head_number(); });
     std::cout << "trondev: full node 127.0.0.1:" << node.wallet_port() << ", solidity 127.0.0.1:"
@@ -122,6 +124,12 @@ int run(int argc, char** argv) {
     app.add_option("--fault-unavailable-rate", f.unavailable_rate, "share of calls failed with UNAVAILABLE")
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--fault-drop-rate", f.drop_rate, "share of broadcasts answered SUCCESS and dropped")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--fault-internal-rate", f.internal_rate,
+                   "share of broadcasts processed (accepted ones kept) then failed with gRPC INTERNAL")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--fault-unknown-rate", f.unknown_rate,
+                   "share of broadcasts processed (accepted ones kept) then failed with gRPC UNKNOWN")
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--fault-latency-ms", f.latency_ms, "latency added to every call")->check(CLI::Range(0, 60'000));
     app.add_option("--fault-pause-at-block", f.pause_at_block, "stop producing blocks at this height");

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <stdexcept>
 
@@ -35,8 +36,12 @@ bool roll(double rate) {
 
 // Latency and UNAVAILABLE apply to every call.
 grpc::Status call_faults(const Faults& f) {
+    ++f.calls;
     if (const int ms = f.latency_ms.load(); ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    if (roll(f.unavailable_rate.load())) return {grpc::StatusCode::UNAVAILABLE, "injected: unavailable"};
+    if (roll(f.unavailable_rate.load())) {
+        ++f.injected;
+        return {grpc::StatusCode::UNAVAILABLE, "injected: unavailable"};
+    }
     return grpc::Status::OK;
 }
 
@@ -158,13 +163,14 @@ struct Reader {
         }
         return grpc::Status::OK;
     }
-    // Balances are the chain's current state on both ports (trondev keeps no history).
-    grpc::Status account(const protocol::Account& req, protocol::Account* out) {
+    // The full-node port answers the current, pending-inclusive state; the solidity port
+    // the state as of the solidified head (java-tron reads its solidified store there).
+    grpc::Status account(bool solid, const protocol::Account& req, protocol::Account* out) {
         if (auto s = call_faults(faults); !s.ok()) return s;
         const auto address = tron::TronAddress::from_bytes(as_bytes(req.address()));
         if (!address) return grpc::Status::OK;
         std::lock_guard lock(mutex);
-        const AccountState* a = chain.account(*address);
+        const AccountState* a = solid ? chain.solid_account(*address) : chain.account(*address);
         if (a == nullptr) return grpc::Status::OK;
         out->set_address(req.address());
         out->set_balance(a->balance);
@@ -232,7 +238,7 @@ public:
         return m_r.info(false, req->value(), out);
     }
     grpc::Status GetAccount(grpc::ServerContext*, const protocol::Account* req, protocol::Account* out) override {
-        return m_r.account(*req, out);
+        return m_r.account(false, *req, out);
     }
     grpc::Status GetAssetIssueById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::AssetIssueContract* out) override {
         return m_r.asset(req->value(), out);
@@ -340,16 +346,32 @@ public:
         for (const auto& s : slices) append(bytes, ByteView(s.begin(), s.size()));
         protocol::Return ret;
         if (roll(m_faults.busy_rate.load())) {
+            ++m_faults.injected;
             ret.set_code(protocol::Return::SERVER_BUSY);
             ret.set_message("Server busy.");
         } else if (roll(m_faults.drop_rate.load())) {
+            ++m_faults.injected;
             ret.set_result(true);  // accepted, and forgotten
         } else {
+            // The answer-lost faults: the broadcast is processed as usual (an accepted one is
+            // in the pending pool and the log), then the call fails as when a handler throws
+            // after pushing (grpc-java: UNKNOWN) or the answer breaks on its way (INTERNAL).
+            std::optional<grpc::StatusCode> lost;
+            if (roll(m_faults.internal_after_accept_rate.load())) {
+                lost = grpc::StatusCode::INTERNAL;
+            } else if (roll(m_faults.unknown_after_accept_rate.load())) {
+                lost = grpc::StatusCode::UNKNOWN;
+            }
             BroadcastResult r;
             {
                 std::lock_guard lock(m_mutex);
                 r = m_chain.broadcast(bytes);
                 if (r.ok()) m_journal("T " + to_hex(bytes));  // durable before the answer
+            }
+            if (lost) {
+                ++m_faults.injected;
+                reactor->Finish({*lost, "injected: failed after processing the broadcast"});
+                return reactor;
             }
             ret.set_result(r.ok());
             ret.set_code(static_cast<protocol::Return::response_code>(static_cast<int>(r.code)));
@@ -433,7 +455,7 @@ public:
         return m_r.info(true, req->value(), out);
     }
     grpc::Status GetAccount(grpc::ServerContext*, const protocol::Account* req, protocol::Account* out) override {
-        return m_r.account(*req, out);
+        return m_r.account(true, *req, out);
     }
     grpc::Status GetAssetIssueById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::AssetIssueContract* out) override {
         return m_r.asset(req->value(), out);

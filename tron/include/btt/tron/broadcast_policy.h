@@ -45,6 +45,28 @@ enum class BroadcastClass {
 // gRPC status codes worth a retry: UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED.
 [[nodiscard]] bool is_transient_grpc_status(int grpc_status_code) noexcept;
 
+enum class BroadcastFailure {
+    NotSent,    // no attempt was begun (cancelled before the first): nothing can be on chain
+    MaybeSent,  // follow the txid; re-sign only once judge_fate() says Dead (issue 11)
+};
+
+// How a broadcast ends when its last attempt got a gRPC failure instead of a Return, or was
+// cancelled (`last_grpc_status_code` is then CANCELLED, 1). `attempts_begun` counts the
+// attempts whose call was started, answered or not. Once one was begun, no status proves
+// the node did not take the bytes, so every code is MaybeSent:
+//   CANCELLED, DEADLINE_EXCEEDED  the call was abandoned, not refused; the node may have
+//                                 pushed the transaction already;
+//   UNAVAILABLE                   also a connection lost after the request was written;
+//   UNKNOWN                       grpc-java's answer when a handler throws, e.g. after the
+//                                 push to the pending pool;
+//   INTERNAL                      also an answer that broke or failed to parse on its way;
+//   RESOURCE_EXHAUSTED            also an answer larger than the client accepts;
+//   any other                     java-tron never answers a broadcast with it; from a proxy
+//                                 or a load balancer it says nothing of the node behind.
+// An earlier attempt's outcome never becomes "not sent" through a later attempt's status.
+[[nodiscard]] BroadcastFailure classify_broadcast_failure(int last_grpc_status_code,
+                                                          int attempts_begun) noexcept;
+
 struct BackoffPolicy {
     std::chrono::milliseconds initial{200};
     std::chrono::milliseconds max{10'000};

@@ -6,6 +6,9 @@
 // duplicate, bandwidth (free allowance, then TRX burn; account creation fees), memo fee,
 // then the contract's own validation (§5.9). Accepted transactions apply to the state at
 // once (as java-tron's pending state does) and are packed by the next produce_block().
+// Two views of the accounts: account() is that current, pending-inclusive state (the
+// full-node port); solid_account() is the state after the blocks up to solid_number() only
+// (the solidity port, issue 11: reconciliation must not see a payout above the solid head).
 // Block timestamps follow slots from the genesis time (DESIGN §8 "trondev time").
 // Knows nothing of channels.
 
@@ -13,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <btt/base/bytes.h>
@@ -63,6 +67,8 @@ struct AccountState {
     std::int64_t free_net_usage = 0;
     std::int64_t latest_consume_free_time = 0;  // ms (head block time when last used)
     std::int64_t create_time = 0;
+
+    friend bool operator==(const AccountState&, const AccountState&) = default;
 };
 
 // java-tron's Return.response_code numbers, shared with the bridge (reference §3.11).
@@ -124,7 +130,12 @@ public:
     [[nodiscard]] const StoredBlock& head() const { return m_blocks.back(); }
     [[nodiscard]] const StoredBlock* block(std::int64_t number) const;
     [[nodiscard]] std::optional<Receipt> receipt(const tron::TxId& txid) const;
+    // The current state: every block plus the pending transactions. nullptr: no account.
     [[nodiscard]] const AccountState* account(const tron::TronAddress& address) const;
+    // The state as of the solidified head: genesis plus the transactions of blocks
+    // 0..solid_number(), nothing above it and nothing pending. nullptr: no account then
+    // (it may exist in the current state, created by a transaction not yet solid).
+    [[nodiscard]] const AccountState* solid_account(const tron::TronAddress& address) const;
     [[nodiscard]] const Token* token(const std::string& id) const;
     [[nodiscard]] std::size_t pending_size() const { return m_pending.size(); }
     [[nodiscard]] bool is_pending(const tron::TxId& txid) const;
@@ -137,10 +148,16 @@ public:
     [[nodiscard]] const tron::TronAddress& witness() const { return m_witness_address; }
 
 private:
+    // An account as one transaction left it (owner, then recipient). Replaying a block's
+    // writes in order over the state before it gives the state after it, bandwidth and
+    // creation time included: this is how the solid view follows the current one.
+    using AccountWrite = std::pair<tron::TronAddress, AccountState>;
+
     struct Pending {
         tron::TxId txid;
         Bytes broadcast;  // Transaction bytes as received (no ret)
         Receipt receipt;
+        std::vector<AccountWrite> writes;
     };
 
     // The transfer actuators' validate() (TransferActuator, TransferAssetActuator; §5.9), in
@@ -150,12 +167,19 @@ private:
     [[nodiscard]] std::optional<std::string> validate_transfer(const TransferRequest& t,
                                                                std::int64_t fees_charged) const;
     void append_block(std::vector<Pending> txs);
+    // Applies the writes of blocks that became solid to m_solid_accounts.
+    void advance_solid_view();
     void use_free_bandwidth(AccountState& a, std::int64_t bytes) const;
     [[nodiscard]] std::int64_t free_bandwidth_left(const AccountState& a) const;
     [[nodiscard]] std::int64_t next_slot_time() const;
 
     Genesis m_genesis;
-    std::map<tron::TronAddress, AccountState> m_accounts;
+    std::map<tron::TronAddress, AccountState> m_accounts;  // current (pending-inclusive)
+    // The solid view: the state after block m_solid_applied, and the writes of each block
+    // above it (at most solid_lag blocks), dropped once applied.
+    std::map<tron::TronAddress, AccountState> m_solid_accounts;
+    std::int64_t m_solid_applied = 0;
+    std::map<std::int64_t, std::vector<AccountWrite>> m_unsolid_writes;
     std::map<std::string, Token> m_tokens;
     std::vector<StoredBlock> m_blocks;
     std::map<tron::TxId, Receipt> m_receipts;

@@ -3,12 +3,14 @@
 // protocol.Wallet + protocol.Database on the full-node port, protocol.WalletSolidity +
 // protocol.Database on the solidity port — and a block every block interval. Fault
 // injection for reliability tests: busy (SERVER_BUSY), unavailable (gRPC UNAVAILABLE),
-// added latency, accept-then-drop (SUCCESS, never included) and paused block production;
-// each can change while the node runs.
+// added latency, accept-then-drop (SUCCESS, never included), answer lost after processing
+// (gRPC INTERNAL or UNKNOWN, the transaction accepted all the same) and paused block
+// production; each can change while the node runs.
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -29,6 +31,14 @@ struct Faults {
     std::atomic<double> drop_rate{0};         // broadcasts answered SUCCESS and discarded
     std::atomic<int> latency_ms{0};           // added to every call
     std::atomic<bool> paused{false};          // no blocks are produced
+    // Broadcasts processed as usual (accepted ones enter the pending pool and the log), then
+    // failed with gRPC INTERNAL / UNKNOWN instead of the Return: the "maybe sent" case.
+    std::atomic<double> internal_after_accept_rate{0};
+    std::atomic<double> unknown_after_accept_rate{0};
+    // Counters tests wait on: calls that reached the fault layer (every call but
+    // GetPendingSize, counted on arrival, before any latency), and faults injected so far.
+    mutable std::atomic<std::int64_t> calls{0};
+    mutable std::atomic<std::int64_t> injected{0};
 };
 
 struct NodeOptions {

@@ -6,7 +6,11 @@
 // BLOCK_UNSOLIDIFIED) are retried with jittered exponential backoff. java-tron answers
 // "not found" with an empty message and status OK: that becomes std::nullopt here.
 // Errors are ChainError{Transient, Rejected, Unknown}; Unknown after a broadcast means
-// "maybe sent" — the caller's outbox decides, never a blind re-sign.
+// "maybe sent" — the caller's outbox decides, never a blind re-sign. Once a broadcast
+// attempt has begun, every gRPC failure (INTERNAL and UNKNOWN included) ends as Unknown:
+// none proves the node did not take the bytes (classify_broadcast_failure, issue 11).
+// cancel() (thread-safe) ends every backoff at once and cancels the calls in flight, so a
+// shutdown never waits out a retry.
 
 #include <chrono>
 #include <map>
@@ -42,7 +46,13 @@ struct ClientOptions {
 };
 
 struct ChainError {
-    enum class Kind { Transient, Rejected, Unknown };
+    enum class Kind {
+        Transient,  // nothing happened (a read failed, or the client was cancelled before a
+                    // broadcast's first attempt): try again later
+        Rejected,   // refused: these arguments or bytes will not do (a broadcast: refused
+                    // unsent, before any attempt)
+        Unknown,    // a broadcast may have reached the node: follow the txid
+    };
     Kind kind;
     std::string message;
     int grpc_code = 0;
@@ -68,6 +78,9 @@ struct BroadcastOutcome {
     int code = 0;          // Return.code
     std::string message;   // Return.message
     int attempts = 0;
+    // Attempts before this answer that got a gRPC failure instead of a Return: they may have
+    // reached the node, so even a refusal here does not prove the transaction absent.
+    int unanswered_attempts = 0;
 };
 
 struct Inclusion {
@@ -100,15 +113,29 @@ public:
         std::int64_t total_supply = 0;
     };
     [[nodiscard]] Result<std::optional<Asset>> asset(const std::string& token_id);
-    // Sends these exact signed bytes; retries transient answers with the same bytes.
-    // Refuses (Rejected, nothing sent) bytes that are not canonical protobuf.
+    // Sends these exact signed bytes; retries transient answers (gRPC UNAVAILABLE,
+    // DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED; the transient Return codes) with the same bytes.
+    // Returns the last Return's outcome; Rejected, nothing sent, for bytes that are not
+    // canonical protobuf; Transient "cancelled", nothing sent, when cancel() came before the
+    // first attempt; otherwise, when the last attempt got no Return (a gRPC failure, or
+    // cancel() during a call or a backoff), Unknown: maybe sent, follow the txid.
     [[nodiscard]] Result<BroadcastOutcome> broadcast(ByteView signed_transaction);
     // Reference §5.7: Included / PendingOrUnknown / Dead, from the solidity endpoint.
     [[nodiscard]] Result<TxFate> fate(const TxId& txid, std::int64_t expiration_ms);
 
+    // Thread-safe. Every call now sleeping in a backoff returns at once, every call in
+    // flight is cancelled (gRPC TryCancel), and every later call returns without sending,
+    // until reset_cancel(). A read so ended gives ChainError{Transient, "cancelled"}; a
+    // broadcast gives the same before its first attempt and Unknown after it (see
+    // broadcast()). For shutdown: no caller waits out a backoff or a deadline.
+    void cancel();
+    // Thread-safe. Calls begun after it run normally again.
+    void reset_cancel();
+    [[nodiscard]] bool is_cancelled() const;
+
 private:
-    struct Stubs;
-    std::unique_ptr<Stubs> m_stubs;
+    struct State;
+    std::unique_ptr<State> m_state;
     ClientOptions m_options;
 };
 
