@@ -9,23 +9,32 @@ namespace v1 = btt::channel::v1;
 
 namespace {
 
-std::string str(ByteView b) { return std::string(reinterpret_cast<const char*>(b.data()), b.size()); }
+std::string str(ByteView b) {
+    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
 
 v1::ChannelState wire_state(channels::ChannelState s) {
     switch (s) {
-        case channels::ChannelState::Open: return v1::CHANNEL_STATE_OPEN;
-        case channels::ChannelState::Closing: return v1::CHANNEL_STATE_CLOSING;
-        case channels::ChannelState::Settling: return v1::CHANNEL_STATE_SETTLING;
-        case channels::ChannelState::Closed: return v1::CHANNEL_STATE_CLOSED;
+        case channels::ChannelState::Open:
+            return v1::CHANNEL_STATE_OPEN;
+        case channels::ChannelState::Closing:
+            return v1::CHANNEL_STATE_CLOSING;
+        case channels::ChannelState::Settling:
+            return v1::CHANNEL_STATE_SETTLING;
+        case channels::ChannelState::Closed:
+            return v1::CHANNEL_STATE_CLOSED;
     }
     return v1::CHANNEL_STATE_UNSPECIFIED;
 }
 
 v1::Outcome wire_outcome(channels::Outcome o) {
     switch (o) {
-        case channels::Outcome::Accepted: return v1::OUTCOME_ACCEPTED;
-        case channels::Outcome::Duplicate: return v1::OUTCOME_DUPLICATE;
-        case channels::Outcome::Rejected: return v1::OUTCOME_REJECTED;
+        case channels::Outcome::Accepted:
+            return v1::OUTCOME_ACCEPTED;
+        case channels::Outcome::Duplicate:
+            return v1::OUTCOME_DUPLICATE;
+        case channels::Outcome::Rejected:
+            return v1::OUTCOME_REJECTED;
     }
     return v1::OUTCOME_UNSPECIFIED;
 }
@@ -42,7 +51,8 @@ void to_proto(const ProofReply& reply, v1::ProofResult& out) {
         out.set_reason_token(std::string(channels::token_of(reply.reason)));
         return;
     }
-    if (!reply.batch) return;
+    if (!reply.batch)
+        return;
     auto* r = out.mutable_receipt();
     const auto& h = reply.batch->header;
     r->set_batch_seq(h.seq);
@@ -51,7 +61,8 @@ void to_proto(const ProofReply& reply, v1::ProofResult& out) {
     r->set_root(str(h.root));
     r->set_batch_signature(str(reply.batch->signature));
     r->set_leaf_index(reply.leaf_index);
-    for (const auto& p : reply.batch->tree.audit_path(reply.leaf_index)) r->add_path(str(p));
+    for (const auto& p : reply.batch->tree.audit_path(reply.leaf_index))
+        r->add_path(str(p));
     r->set_amount(reply.amount);
 }
 
@@ -62,12 +73,15 @@ void to_proto(const channels::Channel& c, v1::ChannelInfo& out) {
     out.set_token_id(c.token_id);
     out.set_deposit(c.deposit.value());
     out.set_accepted(c.accepted.value());
-    if (c.accepted_signature) out.set_accepted_signature(str(*c.accepted_signature));
+    if (c.accepted_signature)
+        out.set_accepted_signature(str(*c.accepted_signature));
     out.set_state(wire_state(c.state));
     out.set_opened_at(c.opened_at.value);
     out.set_expiry(c.expiry.value);
-    if (c.settle_at) out.set_settle_at(c.settle_at->value);
-    if (c.close_cause) out.set_close_cause(channels::cause_token(*c.close_cause));
+    if (c.settle_at)
+        out.set_settle_at(c.settle_at->value);
+    if (c.close_cause)
+        out.set_close_cause(channels::cause_token(*c.close_cause));
 }
 
 ChannelService::ChannelService(ServiceInfo info, Intake& intake)
@@ -119,11 +133,41 @@ grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult>* ChannelService::Stre
 }
 
 grpc::ServerUnaryReactor* ChannelService::CloseChannel(grpc::CallbackServerContext* ctx,
-                                                       const v1::CloseRequest*,
-                                                       v1::CloseResult*) {
+                                                       const v1::CloseRequest* request,
+                                                       v1::CloseResult* response) {
     auto* reactor = ctx->DefaultReactor();
-    // TODO(#11): closes come with the settlement engine.
-    reactor->Finish({grpc::StatusCode::UNIMPLEMENTED, "CloseChannel comes with settlement (issue 11)"});
+    const auto id = channels::ChannelId::from_bytes(as_bytes(request->channel_id()));
+    if (!id) {
+        reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "channel_id must be 32 bytes"});
+        return reactor;
+    }
+    channels::CloseRequest close{*id,
+                                 Bytes(request->signature().begin(), request->signature().end())};
+    // Answered after the transition is committed (DESIGN §9's statuses).
+    m_intake.close_channel(close, [reactor, response](CloseReply r) {
+        switch (r.outcome) {
+            case CloseOutcome::Done:
+                response->set_state(wire_state(r.state));
+                if (r.settle_at)
+                    response->set_settle_at(r.settle_at->value);
+                return reactor->Finish(grpc::Status::OK);
+            case CloseOutcome::UnknownChannel:
+                return reactor->Finish({grpc::StatusCode::NOT_FOUND, "no such channel"});
+            case CloseOutcome::BadSignature:
+                return reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT,
+                                        "signature is not a valid BTT-CLOSE-V1 signature"});
+            case CloseOutcome::NotAParty:
+                return reactor->Finish({grpc::StatusCode::PERMISSION_DENIED,
+                                        "signed by neither the payer nor the payee"});
+            case CloseOutcome::WrongState:
+                return reactor->Finish(
+                    {grpc::StatusCode::FAILED_PRECONDITION,
+                     std::string("channel is ") + channels::state_name(r.state)});
+            case CloseOutcome::StoreUnavailable:
+                return reactor->Finish({grpc::StatusCode::UNAVAILABLE, "store unavailable: retry"});
+        }
+        reactor->Finish({grpc::StatusCode::INTERNAL, "internal error"});
+    });
     return reactor;
 }
 
@@ -132,7 +176,10 @@ grpc::ServerWriteReactor<v1::ChannelEvent>* ChannelService::WatchChannel(
     // TODO(#11): channel events come with the settlement engine.
     class Unimplemented : public grpc::ServerWriteReactor<v1::ChannelEvent> {
     public:
-        Unimplemented() { Finish({grpc::StatusCode::UNIMPLEMENTED, "WatchChannel comes with settlement (issue 11)"}); }
+        Unimplemented() {
+            Finish(
+                {grpc::StatusCode::UNIMPLEMENTED, "WatchChannel comes with settlement (issue 11)"});
+        }
         void OnDone() override { delete this; }
     };
     return new Unimplemented();

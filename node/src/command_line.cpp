@@ -5,8 +5,8 @@
 #include <memory>
 #include <ostream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #ifndef BTT_VERSION
 #error "BTT_VERSION must be defined by the build (node/config.cmake)"
@@ -18,10 +18,14 @@ namespace {
 
 std::string_view type_name(ValueKind kind) {
     switch (kind) {
-        case ValueKind::Integer: return "INT";
-        case ValueKind::Boolean: return "true|false";
-        case ValueKind::String: return "TEXT";
-        case ValueKind::AddressList: return "ADDR,ADDR,...";
+        case ValueKind::Integer:
+            return "INT";
+        case ValueKind::Boolean:
+            return "true|false";
+        case ValueKind::String:
+            return "TEXT";
+        case ValueKind::AddressList:
+            return "ADDR,ADDR,...";
     }
     return "VALUE";
 }
@@ -33,20 +37,25 @@ std::string usage_error(std::string_view what) {
 // The first argument CLI11 did not expect, in the words of this program: a misspelt
 // configuration key is the likely cause of an unknown dotted flag.
 std::string unexpected_argument(const std::vector<std::string>& extras) {
-    if (extras.empty()) return "unexpected argument";
+    if (extras.empty())
+        return "unexpected argument";
     const std::string& first = extras.front();
     if (first.rfind("--", 0) == 0) {
         const auto name = first.substr(2, first.find('=') - 2);
-        if (name.find('.') != std::string::npos) return fmt::format("unknown key \"{}\"", name);
+        if (name.find('.') != std::string::npos)
+            return fmt::format("unknown key \"{}\"", name);
         return fmt::format("unknown flag --{}", name);
     }
-    if (first.rfind('-', 0) == 0) return fmt::format("unknown flag {}", first);
+    if (first.rfind('-', 0) == 0)
+        return fmt::format("unknown flag {}", first);
     return fmt::format("unexpected argument \"{}\"", first);
 }
 
 }  // namespace
 
-std::string_view node_version() { return BTT_VERSION; }
+std::string_view node_version() {
+    return BTT_VERSION;
+}
 
 Expected<CommandLine, CommandLineExit> parse_command_line(int argc, const char* const* argv) {
     CLI::App app{
@@ -71,8 +80,8 @@ Expected<CommandLine, CommandLineExit> parse_command_line(int argc, const char* 
     std::vector<CLI::Option*> options(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i) {
         const auto& k = keys[i];
-        const std::string fallback = k.required ? std::string("required")
-                                                : "default: " + *value_text(defaults, k.key);
+        const std::string fallback =
+            k.required ? std::string("required") : "default: " + *value_text(defaults, k.key);
         options[i] =
             app.add_option(fmt::format("--{}", k.key), values[i],
                            fmt::format("{} ({})", k.meaning, fallback))

@@ -15,9 +15,8 @@ namespace {
 constexpr std::size_t kRecentBatches = 16;  // kept for duplicates of fresh amounts
 
 // The batch's tree over its receipt messages (DESIGN §3), with the header's root filled in.
-CommittedBatch make_batch(tron::BatchHeader header,
-                                                 const tron::Signature& signature,
-                                                 const std::vector<ProofRow>& leaves) {
+CommittedBatch make_batch(tron::BatchHeader header, const tron::Signature& signature,
+                          const std::vector<ProofRow>& leaves) {
     std::vector<Hash32> hashes;
     std::vector<std::pair<channels::ChannelId, channels::Amount>> ids;
     hashes.reserve(leaves.size());
@@ -36,6 +35,8 @@ CommittedBatch make_batch(tron::BatchHeader header,
 void Intake::Committer::push(Item item) {
     {
         std::lock_guard lock(mutex);
+        if (queue.empty())
+            oldest = std::chrono::steady_clock::now();
         queue.push_back(std::move(item));
     }
     wake.notify_one();
@@ -47,7 +48,11 @@ void Intake::Committer::finish() {
         finishing = true;
     }
     wake.notify_one();
-    if (thread.joinable()) thread.join();
+    if (thread.joinable())
+        thread.join();
+    replier_guard.reset();
+    if (replier_thread.joinable())
+        replier_thread.join();
 }
 
 bool Intake::Committer::sleep_for(std::chrono::milliseconds d) {
@@ -63,16 +68,20 @@ void Intake::Committer::run() {
         {
             std::unique_lock lock(mutex);
             wake.wait(lock, [&] { return finishing || !queue.empty(); });
-            if (queue.empty() && finishing) return;
-            // The batch closes on size or when the first proof has waited batch_delay:
-            // latency stays bounded at low load, commits stay large at high load.
-            const auto deadline = std::chrono::steady_clock::now() + opt.batch_delay;
+            if (queue.empty() && finishing)
+                return;
+            // The batch closes on size or when its oldest proof has waited batch_delay:
+            // latency stays bounded at low load, and under load (proofs queued while the
+            // last commit ran) the next commit starts at once with all of them.
+            const auto deadline = oldest + opt.batch_delay;
             wake.wait_until(lock, deadline,
                             [&] { return finishing || queue.size() >= opt.batch_max; });
             const std::size_t n = std::min(queue.size(), opt.batch_max);
             items.assign(std::make_move_iterator(queue.begin()),
                          std::make_move_iterator(queue.begin() + static_cast<std::ptrdiff_t>(n)));
             queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+            if (!queue.empty())
+                oldest = std::chrono::steady_clock::now();
         }
         commit(items);
     }
@@ -81,25 +90,33 @@ void Intake::Committer::run() {
 void Intake::Committer::commit(std::vector<Item>& items) {
     const std::uint64_t epoch = intake.m_epoch.load();
     std::vector<ProofRow> rows;
-    std::vector<Item*> leaves, dups;
+    std::vector<TransitionRow> moves;
+    std::vector<Item*> leaves, dups, transitions;
     for (auto& it : items) {
         // Judged on top of state that a failed commit has since taken back.
         if (it.epoch != epoch) {
-            intake.reply_now(it.sink, it.slot, it.request_id, channels::Reject::StoreUnavailable, 0);
+            fail(it);
             continue;
         }
-        if (it.is_duplicate) {
-            dups.push_back(&it);
-            continue;
+        switch (it.kind) {
+            case Item::Kind::Duplicate:
+                dups.push_back(&it);
+                break;
+            case Item::Kind::Transition:
+                moves.push_back(*it.transition);
+                transitions.push_back(&it);
+                break;
+            case Item::Kind::Proof:
+                rows.push_back(ProofRow{it.channel, it.amount, it.signature, it.received_at_ms,
+                                        static_cast<std::uint32_t>(rows.size())});
+                leaves.push_back(&it);
+                break;
         }
-        rows.push_back(ProofRow{it.channel, it.amount, it.signature, it.received_at_ms,
-                                static_cast<std::uint32_t>(rows.size())});
-        leaves.push_back(&it);
     }
 
     std::shared_ptr<const CommittedBatch> batch;
+    StoredBatch stored;
     if (!rows.empty()) {
-        StoredBatch stored;
         stored.header.seq = tip ? tip->header.seq + 1 : 1;
         stored.header.prev_hash = tip ? tron::batch_hash(tip->header) : Hash32{};
         stored.header.leaf_count = static_cast<std::uint32_t>(rows.size());
@@ -107,59 +124,113 @@ void Intake::Committer::commit(std::vector<Item>& items) {
         // (locate) is rebuilt the same way and checked against its stored root.
         auto built = make_batch(stored.header, {}, rows);
         stored.header.root = built.header.root;
-        stored.signature = tron::sign_message_v2(receipt_key, tron::batch_header_message(stored.header));
+        stored.signature =
+            tron::sign_message_v2(receipt_key, tron::batch_header_message(stored.header));
         built.signature = stored.signature;
         batch = std::make_shared<const CommittedBatch>(std::move(built));
+    }
 
-        std::map<channels::ChannelId, CommittedUpdate> latest;
-        for (const auto& r : rows) {
-            auto& u = latest[r.channel];
-            u.channel = r.channel;
-            if (u.amount < r.amount) {
-                u.amount = r.amount;
-                u.signature = r.signature;
-            }
-            ++u.proofs;
+    // What becomes durable per channel, for the shards once the commit is done.
+    std::map<channels::ChannelId, CommittedUpdate> touched;
+    for (const auto& r : rows) {
+        auto& u = touched[r.channel];
+        u.channel = r.channel;
+        if (u.amount < r.amount) {
+            u.amount = r.amount;
+            u.signature = r.signature;
         }
-        std::vector<CommittedUpdate> updates;
-        for (auto& [id, u] : latest) updates.push_back(u);
+        ++u.proofs;
+    }
+    for (const auto& m : moves) {
+        auto& u = touched[m.channel];
+        u.channel = m.channel;
+        u.transitions.push_back(m);
+    }
+    std::vector<CommittedUpdate> updates;
+    for (auto& [id, u] : touched)
+        updates.push_back(std::move(u));
 
-        const auto committed = store->commit_batch(stored, rows);
+    if (!rows.empty() || !moves.empty()) {
+        const auto started = std::chrono::steady_clock::now();
+        const auto committed = store->commit_batch(stored, rows, moves);
+        spdlog::debug("intake: batch {}: {} proofs, {} transitions committed in {} us",
+                      stored.header.seq, rows.size(), moves.size(),
+                      std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count());
         if (!committed) {
             intake.m_stats.commit_failures.fetch_add(1);
-            spdlog::error("intake: batch {} not committed: {}", stored.header.seq,
+            spdlog::error("intake: batch {} ({} proofs, {} transitions) not committed: {}",
+                          rows.empty() ? 0 : stored.header.seq, rows.size(), moves.size(),
                           committed.error().message());
-            for (auto* it : leaves) {
-                intake.reply_now(it->sink, it->slot, it->request_id,
-                                 channels::Reject::StoreUnavailable, 0);
-            }
-            for (auto* it : dups) {
-                intake.reply_now(it->sink, it->slot, it->request_id,
-                                 channels::Reject::StoreUnavailable, 0);
-            }
-            recover(stored, std::move(updates));
+            for (auto* it : leaves)
+                fail(*it);
+            for (auto* it : dups)
+                fail(*it);
+            for (auto* it : transitions)
+                fail(*it);
+            recover(rows.empty() ? std::nullopt : std::optional<StoredBatch>(stored), updates);
             return;
         }
+    }
+    if (batch) {
         tip = stored;
         recent.push_front(batch);
-        if (recent.size() > kRecentBatches) recent.pop_back();
+        if (recent.size() > kRecentBatches)
+            recent.pop_back();
         intake.m_stats.batches.fetch_add(1, std::memory_order_relaxed);
-        post_committed(std::move(updates));
-        for (std::size_t i = 0; i < leaves.size(); ++i) {
+    }
+    post_committed(std::move(updates));
+    // Answering (audit paths, protobuf, stream writes) happens on the replier thread, so
+    // the next commit starts at once; one thread keeps the batches' answers in order.
+    struct Answer {
+        std::shared_ptr<ReplySink> sink;
+        std::uint64_t slot;
+        std::uint64_t request_id;
+        std::uint64_t amount;
+    };
+    std::vector<Answer> answers;
+    answers.reserve(leaves.size());
+    for (auto* l : leaves) {
+        answers.push_back({std::move(l->sink), l->slot, l->request_id,
+                           static_cast<std::uint64_t>(l->amount.value())});
+    }
+    std::vector<std::pair<std::function<void(CloseReply)>, CloseReply>> closes;
+    for (auto* t : transitions) {
+        if (!t->on_transition)
+            continue;
+        const auto& tr = t->transition->transition;
+        closes.emplace_back(std::move(t->on_transition),
+                            CloseReply{CloseOutcome::Done, tr.to, tr.settle_at});
+    }
+    intake.m_stats.accepted.fetch_add(leaves.size(), std::memory_order_relaxed);
+    boost::asio::post(replier, [batch, answers = std::move(answers), closes = std::move(closes)] {
+        for (std::size_t i = 0; i < answers.size(); ++i) {
             ProofReply r;
-            r.request_id = leaves[i]->request_id;
+            r.request_id = answers[i].request_id;
             r.outcome = channels::Outcome::Accepted;
-            r.accepted = static_cast<std::uint64_t>(leaves[i]->amount.value());
+            r.accepted = answers[i].amount;
             r.batch = batch;
             r.leaf_index = static_cast<std::uint32_t>(i);
-            r.amount = r.accepted;
-            leaves[i]->sink->deliver(leaves[i]->slot, std::move(r));
+            r.amount = answers[i].amount;
+            answers[i].sink->deliver(answers[i].slot, std::move(r));
         }
-        intake.m_stats.accepted.fetch_add(leaves.size(), std::memory_order_relaxed);
-    }
+        for (const auto& [done, reply] : closes)
+            done(reply);
+    });
     std::vector<Item> dup_items;
-    for (auto* d : dups) dup_items.push_back(std::move(*d));
+    for (auto* d : dups)
+        dup_items.push_back(std::move(*d));
     answer_duplicates(dup_items, batch);
+}
+
+void Intake::Committer::fail(Item& it) {
+    if (it.kind == Item::Kind::Transition) {
+        if (it.on_transition)
+            it.on_transition(CloseReply{CloseOutcome::StoreUnavailable});
+        return;
+    }
+    intake.reply_now(it.sink, it.slot, it.request_id, channels::Reject::StoreUnavailable, 0);
 }
 
 std::optional<std::pair<std::shared_ptr<const CommittedBatch>, std::uint32_t>>
@@ -174,7 +245,8 @@ Intake::Committer::locate(const channels::ChannelId& channel, channels::Amount a
     // Older: read the batch back and rebuild its tree (rare: a client resending after a
     // reconnect).
     const auto where = store->proof_location(channel, amount);
-    if (!where || !*where) return std::nullopt;
+    if (!where || !*where)
+        return std::nullopt;
     const auto stored = store->batch((*where)->batch_seq);
     const auto rows = store->batch_leaves((*where)->batch_seq);
     if (!stored || !*stored || !rows || rows->size() != (*stored)->header.leaf_count) {
@@ -212,72 +284,106 @@ void Intake::Committer::answer_duplicates(std::vector<Item>& dups,
 
 void Intake::Committer::post_committed(std::vector<CommittedUpdate> updates) {
     std::vector<std::vector<CommittedUpdate>> per_shard(intake.m_shards.size());
-    for (auto& u : updates) {
-        const auto& bytes = u.channel.bytes();
-        Shard& s = intake.shard_of(bytes);
-        for (std::size_t i = 0; i < intake.m_shards.size(); ++i) {
-            if (intake.m_shards[i].get() == &s) per_shard[i].push_back(u);
-        }
-    }
+    for (auto& u : updates)
+        per_shard[intake.shard_index(u.channel.bytes())].push_back(std::move(u));
     for (std::size_t i = 0; i < per_shard.size(); ++i) {
-        if (per_shard[i].empty()) continue;
+        if (per_shard[i].empty())
+            continue;
         Shard* shard = intake.m_shards[i].get();
         boost::asio::post(shard->io, [shard, list = std::move(per_shard[i])] {
             for (const auto& u : list) {
                 const auto it = shard->channels.find(u.channel);
-                if (it == shard->channels.end()) continue;
+                if (it == shard->channels.end())
+                    continue;
                 auto& e = it->second;
                 if (e.durable < u.amount) {
                     e.durable = u.amount;
                     e.durable_signature = u.signature;
                 }
-                e.pending = e.pending > u.proofs ? e.pending - u.proofs : 0;
+                for (const auto& t : u.transitions) {
+                    e.durable_state = t.transition.to;
+                    if (t.transition.to == channels::ChannelState::Closing) {
+                        e.durable_settle_at = t.transition.settle_at;
+                    } else if (t.transition.to == channels::ChannelState::Settling) {
+                        e.durable_settle_at.reset();
+                    }
+                    e.durable_cause = t.transition.cause;
+                }
+                const auto done = u.proofs + static_cast<std::uint32_t>(u.transitions.size());
+                e.pending = e.pending > done ? e.pending - done : 0;
             }
         });
     }
 }
 
 void Intake::Committer::recover(const std::optional<StoredBatch>& attempted,
-                                std::vector<CommittedUpdate> updates) {
+                                const std::vector<CommittedUpdate>& touched) {
     // From here until the rollback reaches the shards, nothing new is accepted, and
     // everything judged before it is answered store_unavailable (older epoch).
     intake.m_store_down.store(true);
     const std::uint64_t epoch = intake.m_epoch.fetch_add(1) + 1;
     auto backoff = std::chrono::milliseconds(100);
+    // What the database says now about every channel the failed commit touched: it may
+    // have committed after all (in doubt), and durable is whatever it holds.
+    std::vector<channels::Channel> durable;
     for (;;) {
+        bool ok = true;
+        std::string why;
         const auto last = store->last_batch();
-        if (last) {
+        if (!last) {
+            ok = false;
+            why = last.error().message();
+        }
+        durable.clear();
+        for (std::size_t i = 0; ok && i < touched.size(); ++i) {
+            const auto c = store->channel(touched[i].channel);
+            if (!c) {
+                ok = false;
+                why = c.error().message();
+            } else if (*c) {
+                durable.push_back(**c);
+            }
+        }
+        if (ok) {
             const std::uint64_t db_seq = *last ? (*last)->header.seq : 0;
             const std::uint64_t our_seq = tip ? tip->header.seq : 0;
             if (attempted && db_seq == attempted->header.seq &&
                 tron::batch_hash((*last)->header) == tron::batch_hash(attempted->header)) {
-                // The commit happened after all (in doubt): it is durable, only unanswered.
-                spdlog::warn("intake: batch {} was committed after all; its proofs were "
-                             "answered store_unavailable and will be answered as duplicates",
-                             db_seq);
+                spdlog::warn(
+                    "intake: batch {} was committed after all; its proofs were "
+                    "answered store_unavailable and will be answered as duplicates",
+                    db_seq);
                 tip = attempted;
-                post_committed(std::move(updates));
             } else if (db_seq != our_seq) {
-                spdlog::critical("intake: the database's newest batch is {}, ours is {}: another "
-                                 "writer? intake stays stopped",
-                                 db_seq, our_seq);
+                spdlog::critical(
+                    "intake: the database's newest batch is {}, ours is {}: another "
+                    "writer? intake stays stopped",
+                    db_seq, our_seq);
                 return;  // store_down stays set: fail closed
             }
             break;
         }
-        spdlog::warn("intake: database unavailable ({}); retrying in {} ms", last.error().message(),
-                     backoff.count());
-        if (!sleep_for(backoff)) return;
+        spdlog::warn("intake: database unavailable ({}); retrying in {} ms", why, backoff.count());
+        if (!sleep_for(backoff))
+            return;
         backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
     }
     for (auto& s : intake.m_shards) {
         Shard* shard = s.get();
-        boost::asio::post(shard->io, [shard, epoch] {
+        std::vector<channels::Channel> mine;
+        for (const auto& c : durable) {
+            if (intake.m_shards[intake.shard_index(c.id.bytes())].get() == shard)
+                mine.push_back(c);
+        }
+        boost::asio::post(shard->io, [shard, epoch, mine = std::move(mine)] {
+            for (const auto& c : mine) {
+                const auto it = shard->channels.find(c.id);
+                if (it != shard->channels.end())
+                    it->second = ChannelEntry(c);
+            }
             for (auto& [id, e] : shard->channels) {
-                if (e.pending == 0) continue;
-                e.channel.accepted = e.durable;
-                e.channel.accepted_signature = e.durable_signature;
-                e.pending = 0;
+                if (e.pending != 0)
+                    e.roll_back();
             }
             shard->epoch = epoch;
         });

@@ -64,8 +64,10 @@ std::string toml_quote(std::string_view s) {
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -73,7 +75,8 @@ std::optional<std::int64_t> parse_int64(std::string_view s) {
     std::int64_t v = 0;
     const auto* end = s.data() + s.size();
     const auto [ptr, ec] = std::from_chars(s.data(), end, v);
-    if (s.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+    if (s.empty() || ec != std::errc() || ptr != end)
+        return std::nullopt;
     return v;
 }
 
@@ -90,26 +93,40 @@ std::string key_segment(std::string_view s) {
 
 std::string_view type_name(toml::node_type t) {
     switch (t) {
-        case toml::node_type::none: return "nothing";
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a floating-point number";
-        case toml::node_type::boolean: return "a boolean";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
+        case toml::node_type::none:
+            return "nothing";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a floating-point number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+            return "a date";
+        case toml::node_type::time:
+            return "a time";
+        case toml::node_type::date_time:
+            return "a date-time";
     }
     return "an unknown type";
 }
 
 std::string_view expected_name(ValueKind kind) {
     switch (kind) {
-        case ValueKind::Integer: return "an integer";
-        case ValueKind::Boolean: return "a boolean (true or false)";
-        case ValueKind::String: return "a string";
-        case ValueKind::AddressList: return "an array of address strings";
+        case ValueKind::Integer:
+            return "an integer";
+        case ValueKind::Boolean:
+            return "a boolean (true or false)";
+        case ValueKind::String:
+            return "a string";
+        case ValueKind::AddressList:
+            return "an array of address strings";
     }
     return "a value";
 }
@@ -117,16 +134,18 @@ std::string_view expected_name(ValueKind kind) {
 // ---- value checks ----
 
 Problem check_range(std::int64_t v, std::int64_t lo, std::int64_t hi, std::string_view why) {
-    if (v >= lo && v <= hi) return std::nullopt;
+    if (v >= lo && v <= hi)
+        return std::nullopt;
     std::string p = hi == kNoUpperBound ? fmt::format("must be at least {}, got {}", lo, v)
                                         : fmt::format("must be {}..{}, got {}", lo, hi, v);
-    if (!why.empty()) p += fmt::format(" ({})", why);
+    if (!why.empty())
+        p += fmt::format(" ({})", why);
     return p;
 }
 
 bool is_host_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
 }
 
 // host:port with host a name, an IPv4 address or a bracketed IPv6 address.
@@ -138,9 +157,11 @@ Problem check_host_port(std::string_view s, bool allow_port_zero) {
     std::string_view port;
     if (!s.empty() && s.front() == '[') {
         const auto close = s.find(']');
-        if (close == std::string_view::npos) return bad("no closing bracket");
+        if (close == std::string_view::npos)
+            return bad("no closing bracket");
         host = s.substr(1, close - 1);
-        if (close + 1 >= s.size() || s[close + 1] != ':') return bad("no port");
+        if (close + 1 >= s.size() || s[close + 1] != ':')
+            return bad("no port");
         port = s.substr(close + 2);
         if (host.empty() || !std::all_of(host.begin(), host.end(), [](char c) {
                 return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
@@ -149,14 +170,17 @@ Problem check_host_port(std::string_view s, bool allow_port_zero) {
         }
     } else {
         const auto colon = s.rfind(':');
-        if (colon == std::string_view::npos) return bad("no port");
+        if (colon == std::string_view::npos)
+            return bad("no port");
         host = s.substr(0, colon);
         port = s.substr(colon + 1);
         if (host.find(':') != std::string_view::npos) {
             return bad("an IPv6 address goes in brackets, [::1]:port");
         }
-        if (host.empty()) return bad("no host");
-        if (!std::all_of(host.begin(), host.end(), is_host_char)) return bad("bad host name");
+        if (host.empty())
+            return bad("no host");
+        if (!std::all_of(host.begin(), host.end(), is_host_char))
+            return bad("bad host name");
     }
     const auto n = parse_int64(port);
     if (port.size() > 5 || !n || *n < (allow_port_zero ? 0 : 1) || *n > 65535) {
@@ -166,7 +190,8 @@ Problem check_host_port(std::string_view s, bool allow_port_zero) {
 }
 
 Problem check_not_empty(const std::string& s) {
-    if (s.empty()) return std::string("must not be empty");
+    if (s.empty())
+        return std::string("must not be empty");
     return std::nullopt;
 }
 
@@ -188,7 +213,8 @@ Problem check_token_id(const std::string& s) {
 std::optional<LogLevel> parse_log_level(std::string_view s) {
     for (const auto level :
          {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error}) {
-        if (to_string(level) == s) return level;
+        if (to_string(level) == s)
+            return level;
     }
     return std::nullopt;
 }
@@ -205,21 +231,21 @@ std::int64_t as_int64(const T& v) {
 }
 
 template <typename S, typename T>
-Entry integer_key(KeyInfo info, S Config::*section, T S::*field, std::int64_t lo,
-                  std::int64_t hi, std::string_view why = {}) {
-    return Entry{
-        info,
-        [=](const Config& c) { return std::to_string(as_int64((c.*section).*field)); },
-        [=](Config& c, const Value& v) -> Problem {
-            const auto n = std::get<std::int64_t>(v);
-            if (auto p = check_range(n, lo, hi, why)) return p;
-            if constexpr (requires { typename T::rep; }) {
-                (c.*section).*field = T{static_cast<typename T::rep>(n)};
-            } else {
-                (c.*section).*field = static_cast<T>(n);
-            }
-            return std::nullopt;
-        }};
+Entry integer_key(KeyInfo info, S Config::*section, T S::*field, std::int64_t lo, std::int64_t hi,
+                  std::string_view why = {}) {
+    return Entry{info,
+                 [=](const Config& c) { return std::to_string(as_int64((c.*section).*field)); },
+                 [=](Config& c, const Value& v) -> Problem {
+                     const auto n = std::get<std::int64_t>(v);
+                     if (auto p = check_range(n, lo, hi, why))
+                         return p;
+                     if constexpr (requires { typename T::rep; }) {
+                         (c.*section).*field = T{static_cast<typename T::rep>(n)};
+                     } else {
+                         (c.*section).*field = static_cast<T>(n);
+                     }
+                     return std::nullopt;
+                 }};
 }
 
 template <typename S>
@@ -229,7 +255,8 @@ Entry string_key(KeyInfo info, S Config::*section, std::string S::*field,
                  [=](Config& c, const Value& v) -> Problem {
                      const auto& s = std::get<std::string>(v);
                      if (check) {
-                         if (auto p = check(s)) return p;
+                         if (auto p = check(s))
+                             return p;
                      }
                      (c.*section).*field = s;
                      return std::nullopt;
@@ -248,7 +275,8 @@ Entry bool_key(KeyInfo info, S Config::*section, bool S::*field) {
 
 std::function<Problem(const std::string&)> host_port(bool allow_port_zero, bool allow_empty) {
     return [=](const std::string& s) -> Problem {
-        if (allow_empty && s.empty()) return std::nullopt;
+        if (allow_empty && s.empty())
+            return std::nullopt;
         return check_host_port(s, allow_port_zero);
     };
 }
@@ -271,18 +299,20 @@ const std::vector<Entry>& entries() {
                         "file holding the key that signs receipts (64 hex digits, mode 0600)"},
                        &Config::node, &Config::Node::receipt_key_file, check_not_empty));
         // [escrow]
-        t.push_back(Entry{
-            {"escrow.address", K::String, true,
-             "the escrow's address (base58, or hex 41...): deposits to it open channels"},
-            [](const Config& c) { return toml_quote(c.escrow.address.to_base58()); },
-            [](Config& c, const Value& v) -> Problem {
-                const auto& s = std::get<std::string>(v);
-                if (s.empty()) return std::string("must not be empty");
-                auto a = tron::TronAddress::parse(s);
-                if (!a) return a.error().message();
-                c.escrow.address = *a;
-                return std::nullopt;
-            }});
+        t.push_back(
+            Entry{{"escrow.address", K::String, true,
+                   "the escrow's address (base58, or hex 41...): deposits to it open channels"},
+                  [](const Config& c) { return toml_quote(c.escrow.address.to_base58()); },
+                  [](Config& c, const Value& v) -> Problem {
+                      const auto& s = std::get<std::string>(v);
+                      if (s.empty())
+                          return std::string("must not be empty");
+                      auto a = tron::TronAddress::parse(s);
+                      if (!a)
+                          return a.error().message();
+                      c.escrow.address = *a;
+                      return std::nullopt;
+                  }});
         t.push_back(string_key({"escrow.key_file", K::String, true,
                                 "file holding the escrow's private key, signs payouts (mode 0600); "
                                 "may be the receipt key's file"},
@@ -291,10 +321,10 @@ const std::vector<Entry>& entries() {
         t.push_back(string_key({"tron.full_node", K::String, false,
                                 "java-tron full node gRPC endpoint (protocol.Wallet), host:port"},
                                &Config::tron, &Config::Tron::full_node, host_port(false, false)));
-        t.push_back(string_key(
-            {"tron.solidity_node", K::String, false,
-             "java-tron solidity gRPC endpoint (protocol.WalletSolidity), host:port"},
-            &Config::tron, &Config::Tron::solidity_node, host_port(false, false)));
+        t.push_back(
+            string_key({"tron.solidity_node", K::String, false,
+                        "java-tron solidity gRPC endpoint (protocol.WalletSolidity), host:port"},
+                       &Config::tron, &Config::Tron::solidity_node, host_port(false, false)));
         t.push_back(bool_key({"tron.tls", K::Boolean, false,
                               "TLS to the full node's endpoints (tron.full_node and "
                               "tron.solidity_node), with the system's root certificates"},
@@ -308,16 +338,17 @@ const std::vector<Entry>& entries() {
                                 "TRC-10 token the node settles, decimal id as a string "
                                 "(1002000 is BTT)"},
                                &Config::channels, &Config::Channels::token_id, check_token_id));
-        t.push_back(Entry{
-            {"channels.min_deposit", K::Integer, false,
-             "smallest opening deposit in token base units; smaller opens are refunded"},
-            [](const Config& c) { return std::to_string(c.channels.min_deposit.value()); },
-            [](Config& c, const Value& v) -> Problem {
-                const auto n = std::get<std::int64_t>(v);
-                if (auto p = check_range(n, 1, kNoUpperBound, {})) return p;
-                c.channels.min_deposit = *channels::Amount::from_int64(n);
-                return std::nullopt;
-            }});
+        t.push_back(
+            Entry{{"channels.min_deposit", K::Integer, false,
+                   "smallest opening deposit in token base units; smaller opens are refunded"},
+                  [](const Config& c) { return std::to_string(c.channels.min_deposit.value()); },
+                  [](Config& c, const Value& v) -> Problem {
+                      const auto n = std::get<std::int64_t>(v);
+                      if (auto p = check_range(n, 1, kNoUpperBound, {}))
+                          return p;
+                      c.channels.min_deposit = *channels::Amount::from_int64(n);
+                      return std::nullopt;
+                  }});
         t.push_back(integer_key({"channels.min_expiry_horizon_s", K::Integer, false,
                                  "shortest allowed channel life (expiry - open time), seconds"},
                                 &Config::channels, &Config::Channels::min_expiry_horizon, 1,
@@ -345,7 +376,8 @@ const std::vector<Entry>& entries() {
             [](const Config& c) {
                 std::string s = "[";
                 for (std::size_t i = 0; i < c.channels.peer_escrows.size(); ++i) {
-                    if (i != 0) s += ", ";
+                    if (i != 0)
+                        s += ", ";
                     s += toml_quote(c.channels.peer_escrows[i].to_base58());
                 }
                 return s + "]";
@@ -402,8 +434,7 @@ const std::vector<Entry>& entries() {
         t.push_back(integer_key({"limits.batch_max_proofs", K::Integer, false,
                                  "group commit: most proofs in one batch (one transaction, one "
                                  "receipt signature)"},
-                                &Config::limits, &Config::Limits::batch_max_proofs, 1,
-                                1'000'000));
+                                &Config::limits, &Config::Limits::batch_max_proofs, 1, 1'000'000));
         t.push_back(integer_key({"limits.batch_max_delay_ms", K::Integer, false,
                                  "group commit: longest wait for a batch to fill, milliseconds "
                                  "(0: commit what is queued at once)"},
@@ -424,20 +455,21 @@ const std::vector<Entry>& entries() {
                                  "deadline of each call to the full node, milliseconds"},
                                 &Config::tron, &Config::Tron::deadline, 1, 600'000));
         // [log]
-        t.push_back(Entry{
-            {"log.level", K::String, false, "least severe log level written: trace, debug, "
-                                            "info, warn or error"},
-            [](const Config& c) { return toml_quote(to_string(c.log.level)); },
-            [](Config& c, const Value& v) -> Problem {
-                const auto& s = std::get<std::string>(v);
-                const auto level = parse_log_level(s);
-                if (!level) {
-                    return fmt::format("must be trace, debug, info, warn or error, got {}",
-                                       toml_quote(s));
-                }
-                c.log.level = *level;
-                return std::nullopt;
-            }});
+        t.push_back(Entry{{"log.level", K::String, false,
+                           "least severe log level written: trace, debug, "
+                           "info, warn or error"},
+                          [](const Config& c) { return toml_quote(to_string(c.log.level)); },
+                          [](Config& c, const Value& v) -> Problem {
+                              const auto& s = std::get<std::string>(v);
+                              const auto level = parse_log_level(s);
+                              if (!level) {
+                                  return fmt::format(
+                                      "must be trace, debug, info, warn or error, got {}",
+                                      toml_quote(s));
+                              }
+                              c.log.level = *level;
+                              return std::nullopt;
+                          }});
         return t;
     }();
     return table;
@@ -445,12 +477,15 @@ const std::vector<Entry>& entries() {
 
 const Entry* find_entry(std::string_view key) {
     for (const auto& e : entries()) {
-        if (e.info.key == key) return &e;
+        if (e.info.key == key)
+            return &e;
     }
     return nullptr;
 }
 
-std::string_view section_of(std::string_view key) { return key.substr(0, key.find('.')); }
+std::string_view section_of(std::string_view key) {
+    return key.substr(0, key.find('.'));
+}
 
 // ---- reading values ----
 
@@ -463,7 +498,8 @@ struct Source {
     std::string path;  // empty for load_config(text)
     [[nodiscard]] std::string line(const toml::node& n) const {
         const auto l = n.source().begin.line;
-        if (l == 0) return path;
+        if (l == 0)
+            return path;
         return path.empty() ? fmt::format("line {}", l) : fmt::format("{}:{}", path, l);
     }
 };
@@ -478,17 +514,21 @@ Expected<Value, ConfigError> read_node(const Entry& e, const toml::node& n, cons
     };
     switch (e.info.kind) {
         case ValueKind::Integer:
-            if (const auto* v = n.as_integer()) return Value{v->get()};
+            if (const auto* v = n.as_integer())
+                return Value{v->get()};
             return wrong(expected_got());
         case ValueKind::Boolean:
-            if (const auto* v = n.as_boolean()) return Value{v->get()};
+            if (const auto* v = n.as_boolean())
+                return Value{v->get()};
             return wrong(expected_got());
         case ValueKind::String:
-            if (const auto* v = n.as_string()) return Value{v->get()};
+            if (const auto* v = n.as_string())
+                return Value{v->get()};
             return wrong(expected_got());
         case ValueKind::AddressList: {
             const auto* a = n.as_array();
-            if (a == nullptr) return wrong(expected_got());
+            if (a == nullptr)
+                return wrong(expected_got());
             std::vector<std::string> out;
             for (std::size_t i = 0; i < a->size(); ++i) {
                 const auto* s = (*a)[i].as_string();
@@ -507,28 +547,33 @@ Expected<Value, ConfigError> read_node(const Entry& e, const toml::node& n, cons
 
 Expected<Value, ConfigError> read_override(const Entry& e, const Override& o) {
     const auto wrong = [&](std::string detail) {
-        return unexpected(ConfigError{ConfigError::Kind::WrongType, o.key, std::move(detail),
-                                      "command line"});
+        return unexpected(
+            ConfigError{ConfigError::Kind::WrongType, o.key, std::move(detail), "command line"});
     };
     switch (e.info.kind) {
         case ValueKind::Integer:
-            if (const auto n = parse_int64(o.value)) return Value{*n};
+            if (const auto n = parse_int64(o.value))
+                return Value{*n};
             return wrong(fmt::format("expected an integer, got {}", toml_quote(o.value)));
         case ValueKind::Boolean:
-            if (o.value == "true") return Value{true};
-            if (o.value == "false") return Value{false};
+            if (o.value == "true")
+                return Value{true};
+            if (o.value == "false")
+                return Value{false};
             return wrong(fmt::format("expected true or false, got {}", toml_quote(o.value)));
         case ValueKind::String:
             return Value{o.value};
         case ValueKind::AddressList: {
             std::vector<std::string> out;
             const auto all = trim(o.value);
-            if (all.empty()) return Value{std::move(out)};
+            if (all.empty())
+                return Value{std::move(out)};
             std::size_t start = 0;
             while (true) {
                 const auto comma = all.find(',', start);
                 out.emplace_back(trim(all.substr(start, comma - start)));
-                if (comma == std::string_view::npos) break;
+                if (comma == std::string_view::npos)
+                    break;
                 start = comma + 1;
             }
             return Value{std::move(out)};
@@ -552,7 +597,8 @@ Expected<Config, ConfigError> load(std::string_view text, const Source& src,
     }
 
     std::set<std::string_view> sections;
-    for (const auto& e : entries()) sections.insert(section_of(e.info.key));
+    for (const auto& e : entries())
+        sections.insert(section_of(e.info.key));
 
     // The file: every key must be known and of the right type.
     std::map<std::string_view, Sourced> values;
@@ -563,10 +609,9 @@ Expected<Config, ConfigError> load(std::string_view text, const Source& src,
         }
         const auto* table = node.as_table();
         if (table == nullptr) {
-            return unexpected(ConfigError{Kind::WrongType, section,
-                                          fmt::format("expected a table, got {}",
-                                                      type_name(node.type())),
-                                          src.line(node)});
+            return unexpected(ConfigError{
+                Kind::WrongType, section,
+                fmt::format("expected a table, got {}", type_name(node.type())), src.line(node)});
         }
         for (auto&& [k2, leaf] : *table) {
             const std::string key = section + "." + key_segment(k2.str());
@@ -575,7 +620,8 @@ Expected<Config, ConfigError> load(std::string_view text, const Source& src,
                 return unexpected(ConfigError{Kind::UnknownKey, key, "", src.line(leaf)});
             }
             auto v = read_node(*e, leaf, src);
-            if (!v) return unexpected(std::move(v).error());
+            if (!v)
+                return unexpected(std::move(v).error());
             values.insert_or_assign(e->info.key, Sourced{std::move(v).value(), src.line(leaf)});
         }
     }
@@ -587,7 +633,8 @@ Expected<Config, ConfigError> load(std::string_view text, const Source& src,
             return unexpected(ConfigError{Kind::UnknownKey, o.key, "", "command line"});
         }
         auto v = read_override(*e, o);
-        if (!v) return unexpected(std::move(v).error());
+        if (!v)
+            return unexpected(std::move(v).error());
         values.insert_or_assign(e->info.key, Sourced{std::move(v).value(), "command line"});
     }
 
@@ -614,20 +661,20 @@ Expected<Config, ConfigError> load(std::string_view text, const Source& src,
     };
     // Keys that constrain each other.
     if (config.channels.min_expiry_horizon > config.channels.max_expiry_horizon) {
-        return unexpected(ConfigError{
-            Kind::BadValue, "channels.min_expiry_horizon_s",
-            fmt::format("must not exceed channels.max_expiry_horizon_s ({}), got {}",
-                        config.channels.max_expiry_horizon.count(),
-                        config.channels.min_expiry_horizon.count()),
-            origin("channels.min_expiry_horizon_s")});
+        return unexpected(
+            ConfigError{Kind::BadValue, "channels.min_expiry_horizon_s",
+                        fmt::format("must not exceed channels.max_expiry_horizon_s ({}), got {}",
+                                    config.channels.max_expiry_horizon.count(),
+                                    config.channels.min_expiry_horizon.count()),
+                        origin("channels.min_expiry_horizon_s")});
     }
     const auto& peers = config.channels.peer_escrows;
     if (std::find(peers.begin(), peers.end(), config.escrow.address) != peers.end()) {
-        return unexpected(ConfigError{
-            Kind::BadValue, "channels.peer_escrows",
-            fmt::format("lists escrow.address {}: a node's own escrow is not a peer's",
-                        config.escrow.address.to_base58()),
-            origin("channels.peer_escrows")});
+        return unexpected(
+            ConfigError{Kind::BadValue, "channels.peer_escrows",
+                        fmt::format("lists escrow.address {}: a node's own escrow is not a peer's",
+                                    config.escrow.address.to_base58()),
+                        origin("channels.peer_escrows")});
     }
     // Defence in depth: the rules' own check, which the checks above should make redundant.
     if (auto valid = config.rules().validate(); !valid) {
@@ -657,20 +704,24 @@ std::optional<std::string> redact_uri(std::string_view url, std::size_t scheme_l
     }
     const auto q = rest.find('?');
     out += rest.substr(0, q);
-    if (q == std::string_view::npos) return out;
+    if (q == std::string_view::npos)
+        return out;
     std::string_view query = rest.substr(q + 1);
     std::string kept;
     while (true) {
         const auto amp = query.find('&');
         const auto param = query.substr(0, amp);
         if (param.substr(0, param.find('=')) != "password") {
-            if (!kept.empty()) kept += '&';
+            if (!kept.empty())
+                kept += '&';
             kept += param;
         }
-        if (amp == std::string_view::npos) break;
+        if (amp == std::string_view::npos)
+            break;
         query.remove_prefix(amp + 1);
     }
-    if (!kept.empty()) out += "?" + kept;
+    if (!kept.empty())
+        out += "?" + kept;
     return out;
 }
 
@@ -686,15 +737,21 @@ std::optional<std::string> redact_keywords(std::string_view s) {
     std::string out;
     std::size_t i = 0;
     while (true) {
-        while (i < s.size() && is_space(s[i])) ++i;
-        if (i == s.size()) break;
+        while (i < s.size() && is_space(s[i]))
+            ++i;
+        if (i == s.size())
+            break;
         const std::size_t start = i;
-        while (i < s.size() && !is_space(s[i]) && s[i] != '=') ++i;
+        while (i < s.size() && !is_space(s[i]) && s[i] != '=')
+            ++i;
         const auto key = s.substr(start, i - start);
-        while (i < s.size() && is_space(s[i])) ++i;
-        if (key.empty() || i == s.size() || s[i] != '=') return std::nullopt;
+        while (i < s.size() && is_space(s[i]))
+            ++i;
+        if (key.empty() || i == s.size() || s[i] != '=')
+            return std::nullopt;
         ++i;
-        while (i < s.size() && is_space(s[i])) ++i;
+        while (i < s.size() && is_space(s[i]))
+            ++i;
         if (i < s.size() && s[i] == '\'') {
             ++i;
             bool closed = false;
@@ -709,14 +766,17 @@ std::optional<std::string> redact_keywords(std::string_view s) {
                     ++i;
                 }
             }
-            if (!closed) return std::nullopt;
+            if (!closed)
+                return std::nullopt;
         } else {
             while (i < s.size() && !is_space(s[i])) {
                 i += (s[i] == '\\' && i + 1 < s.size()) ? 2u : 1u;
             }
         }
-        if (key == "password") continue;
-        if (!out.empty()) out += ' ';
+        if (key == "password")
+            continue;
+        if (!out.empty())
+            out += ' ';
         out += s.substr(start, i - start);
     }
     return out;
@@ -726,11 +786,16 @@ std::optional<std::string> redact_keywords(std::string_view s) {
 
 std::string_view to_string(LogLevel level) {
     switch (level) {
-        case LogLevel::Trace: return "trace";
-        case LogLevel::Debug: return "debug";
-        case LogLevel::Info: return "info";
-        case LogLevel::Warn: return "warn";
-        case LogLevel::Error: return "error";
+        case LogLevel::Trace:
+            return "trace";
+        case LogLevel::Debug:
+            return "debug";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Warn:
+            return "warn";
+        case LogLevel::Error:
+            return "error";
     }
     return "info";
 }
@@ -761,7 +826,8 @@ std::string ConfigError::message() const {
             break;
         case Kind::UnknownKey:
             m = fmt::format("unknown key {}", toml_quote(key));
-            if (!origin.empty()) m += " (" + origin + ")";
+            if (!origin.empty())
+                m += " (" + origin + ")";
             break;
         case Kind::WrongType:
         case Kind::BadValue:
@@ -769,11 +835,13 @@ std::string ConfigError::message() const {
         case Kind::KeyFile:
         case Kind::KeyMismatch:
             m = key + ": " + detail;
-            if (!origin.empty()) m += " (" + origin + ")";
+            if (!origin.empty())
+                m += " (" + origin + ")";
             break;
     }
     // One line, whatever a parser's description or a path holds.
-    std::replace_if(m.begin(), m.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    std::replace_if(
+        m.begin(), m.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
     return m;
 }
 
@@ -791,13 +859,17 @@ Expected<Config, ConfigError> load_config_file(const std::string& path,
     };
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
-    if (ec) return cannot(ec.message());
-    if (!std::filesystem::is_regular_file(status)) return cannot("not a regular file");
+    if (ec)
+        return cannot(ec.message());
+    if (!std::filesystem::is_regular_file(status))
+        return cannot("not a regular file");
     std::ifstream in(path, std::ios::binary);
-    if (!in) return cannot(std::strerror(errno));
+    if (!in)
+        return cannot(std::strerror(errno));
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) return cannot(std::strerror(errno));
+    if (in.bad())
+        return cannot(std::strerror(errno));
     return load(text.str(), Source{path}, overrides);
 }
 
@@ -805,8 +877,8 @@ Expected<NodeKeys, ConfigError> load_keys(const Config& config) {
     using Kind = ConfigError::Kind;
     auto receipt = tron::io::read_private_key_file(config.node.receipt_key_file);
     if (!receipt) {
-        return unexpected(ConfigError{Kind::KeyFile, "node.receipt_key_file",
-                                      receipt.error().message(), ""});
+        return unexpected(
+            ConfigError{Kind::KeyFile, "node.receipt_key_file", receipt.error().message(), ""});
     }
     auto escrow = tron::io::read_private_key_file(config.escrow.key_file);
     if (!escrow) {
@@ -826,7 +898,8 @@ Expected<NodeKeys, ConfigError> load_keys(const Config& config) {
 const std::vector<KeyInfo>& config_keys() {
     static const std::vector<KeyInfo> keys = [] {
         std::vector<KeyInfo> out;
-        for (const auto& e : entries()) out.push_back(e.info);
+        for (const auto& e : entries())
+            out.push_back(e.info);
         return out;
     }();
     return keys;
@@ -834,7 +907,8 @@ const std::vector<KeyInfo>& config_keys() {
 
 std::optional<std::string> value_text(const Config& config, std::string_view key) {
     const Entry* e = find_entry(key);
-    if (e == nullptr) return std::nullopt;
+    if (e == nullptr)
+        return std::nullopt;
     return e->show(config);
 }
 
@@ -843,13 +917,15 @@ std::string to_toml(const Config& config) {
     std::vector<std::string_view> order;
     for (const auto& e : entries()) {
         const auto s = section_of(e.info.key);
-        if (std::find(order.begin(), order.end(), s) == order.end()) order.push_back(s);
+        if (std::find(order.begin(), order.end(), s) == order.end())
+            order.push_back(s);
     }
     std::string out;
     for (const auto s : order) {
         out += fmt::format("{}[{}]\n", out.empty() ? "" : "\n", s);
         for (const auto& e : entries()) {
-            if (section_of(e.info.key) != s) continue;
+            if (section_of(e.info.key) != s)
+                continue;
             out += fmt::format("{} = {}\n", e.info.key.substr(s.size() + 1), e.show(config));
         }
     }

@@ -4,15 +4,15 @@
 #include <iostream>
 #include <thread>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 #include <tron/api/api.pb.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <pqxx/pqxx>
 
 #include <btt/base/hex.h>
 #include <btt/node/channel_service.h>
@@ -20,6 +20,7 @@
 #include <btt/node/config.h>
 #include <btt/node/intake.h>
 #include <btt/node/migrator.h>
+#include <btt/node/settler.h>
 #include <btt/node/store.h>
 #include <btt/node/watcher.h>
 #include <btt/tron/client/tron_client.h>
@@ -39,11 +40,16 @@ public:
 
 spdlog::level::level_enum spd_level(LogLevel l) {
     switch (l) {
-        case LogLevel::Trace: return spdlog::level::trace;
-        case LogLevel::Debug: return spdlog::level::debug;
-        case LogLevel::Info: return spdlog::level::info;
-        case LogLevel::Warn: return spdlog::level::warn;
-        case LogLevel::Error: return spdlog::level::err;
+        case LogLevel::Trace:
+            return spdlog::level::trace;
+        case LogLevel::Debug:
+            return spdlog::level::debug;
+        case LogLevel::Info:
+            return spdlog::level::info;
+        case LogLevel::Warn:
+            return spdlog::level::warn;
+        case LogLevel::Error:
+            return spdlog::level::err;
     }
     return spdlog::level::info;
 }
@@ -52,7 +58,8 @@ spdlog::level::level_enum spd_level(LogLevel l) {
 // testnet, a trondev run) must never settle against another.
 std::string chain_id(tron::client::TronClient& client) {
     const auto genesis = client.block(0);
-    if (!genesis) throw StartupError("full node: " + genesis.error().message);
+    if (!genesis)
+        throw StartupError("full node: " + genesis.error().message);
     if (!*genesis || (*genesis)->blockid().size() != 32) {
         throw StartupError("full node has no genesis block");
     }
@@ -85,10 +92,13 @@ int serve(const Config& config, NodeKeys keys) {
     Store store(config.database.url);
     const auto mismatch = store.check_identity(
         {config.escrow.address.to_base58(), config.channels.token_id, chain_id(client)});
-    if (!mismatch) throw StartupError(mismatch.error().message());
-    if (*mismatch) throw StartupError(**mismatch);
+    if (!mismatch)
+        throw StartupError(mismatch.error().message());
+    if (*mismatch)
+        throw StartupError(**mismatch);
     auto channels = store.load_live_channels();
-    if (!channels) throw StartupError(channels.error().message());
+    if (!channels)
+        throw StartupError(channels.error().message());
 
     IntakeOptions intake_options;
     intake_options.database_url = config.database.url;
@@ -98,6 +108,7 @@ int serve(const Config& config, NodeKeys keys) {
     intake_options.queue_limit = config.limits.intake_queue;
     intake_options.batch_max = config.limits.batch_max_proofs;
     intake_options.batch_delay = config.limits.batch_max_delay;
+    intake_options.rules = rules;
     Intake intake(intake_options, std::move(keys.receipt_key), [] {
         return channels::UnixSeconds{std::chrono::duration_cast<std::chrono::seconds>(
                                          std::chrono::system_clock::now().time_since_epoch())
@@ -113,6 +124,15 @@ int serve(const Config& config, NodeKeys keys) {
     watcher_options.start_block = config.tron.start_block;
     Watcher watcher(watcher_options, client, intake);
     watcher.start();
+
+    SettlerOptions settler_options;
+    settler_options.database_url = config.database.url;
+    settler_options.rules = rules;
+    settler_options.payout_expiration = config.settlement.payout_expiration;
+    settler_options.poll = config.tron.poll;
+    settler_options.payout_memo = config.settlement.payout_memo;
+    Settler settler(settler_options, client, intake, std::move(keys.escrow_key));
+    settler.start();
 
     ServiceInfo info;
     info.rules = rules;
@@ -132,17 +152,17 @@ int serve(const Config& config, NodeKeys keys) {
                                static_cast<int>(config.limits.streams_per_connection));
     builder.RegisterService(&service);
     auto server = builder.BuildAndStart();
-    if (!server || bound_port == 0) throw StartupError("cannot listen on " + config.node.listen);
+    if (!server || bound_port == 0)
+        throw StartupError("cannot listen on " + config.node.listen);
     auto* health = server->GetHealthCheckService();
-    const auto set_serving = [health](bool serving) {
-        health->SetServingStatus(serving);
-    };
+    const auto set_serving = [health](bool serving) { health->SetServingStatus(serving); };
     set_serving(false);
     // The line scripts and tests wait for: where the node listens.
-    spdlog::info("bttnode {} listening on {} (port {}); escrow {}, token {}, receipts by {}, "
-                 "{} live channel(s)",
-                 node_version(), config.node.listen, bound_port, config.escrow.address.to_base58(),
-                 config.channels.token_id, receipt_address, loaded);
+    spdlog::info(
+        "bttnode {} listening on {} (port {}); escrow {}, token {}, receipts by {}, "
+        "{} live channel(s)",
+        node_version(), config.node.listen, bound_port, config.escrow.address.to_base58(),
+        config.channels.token_id, receipt_address, loaded);
 
     boost::asio::io_context io;
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -158,12 +178,14 @@ int serve(const Config& config, NodeKeys keys) {
         }
         health_timer.expires_after(std::chrono::milliseconds(200));
         health_timer.async_wait([&](const boost::system::error_code& ec) {
-            if (!ec) check_health();
+            if (!ec)
+                check_health();
         });
     };
     check_health();
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-        if (ec) return;
+        if (ec)
+            return;
         spdlog::info("signal {}: stopping (answering what is in flight)", signo);
         health_timer.cancel();
         io.stop();
@@ -171,8 +193,10 @@ int serve(const Config& config, NodeKeys keys) {
     io.run();
 
     set_serving(false);
-    intake.close();           // new proofs: store_unavailable; nothing queued is dropped
-    intake.stop();            // judged, committed and answered
+    client.cancel();  // no chain call waits out a backoff from here on
+    settler.stop();   // between two steps of the outbox: nothing half-done
+    intake.close();  // new proofs: store_unavailable; nothing queued is dropped
+    intake.stop();   // judged, committed and answered
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     watcher.stop();
     spdlog::info("bttnode stopped cleanly");
@@ -187,7 +211,8 @@ int run_daemon(int argc, const char* const* argv) {
         (command_line.error().code == 0 ? std::cout : std::cerr) << command_line.error().text;
         return command_line.error().code;
     }
-    if (command_line->check_config) return run_check_config(*command_line, std::cout, std::cerr);
+    if (command_line->check_config)
+        return run_check_config(*command_line, std::cout, std::cerr);
 
     auto config = load_config_file(command_line->config_path, command_line->overrides);
     if (!config) {

@@ -10,35 +10,51 @@
 
 namespace btt::node {
 
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
 Intake::Intake(IntakeOptions options, tron::PrivateKey receipt_key, Clock clock)
     : m_options(std::move(options)), m_clock(std::move(clock)) {
-    if (m_options.shards == 0) m_options.shards = 1;
-    for (unsigned i = 0; i < m_options.shards; ++i) m_shards.push_back(std::make_unique<Shard>());
+    if (m_options.shards == 0)
+        m_options.shards = 1;
+    for (unsigned i = 0; i < m_options.shards; ++i)
+        m_shards.push_back(std::make_unique<Shard>());
     m_committer = std::make_unique<Committer>(*this, std::move(receipt_key));
 }
 
-Intake::~Intake() { stop(); }
+Intake::~Intake() {
+    stop();
+}
 
-Intake::Shard& Intake::shard_of(ByteView channel_id) {
+std::size_t Intake::shard_index(ByteView channel_id) const {
     std::size_t h = 0;
-    for (std::size_t i = 0; i < channel_id.size() && i < 8; ++i) h = (h << 8) | channel_id[i];
-    return *m_shards[h % m_shards.size()];
+    for (std::size_t i = 0; i < channel_id.size() && i < 8; ++i)
+        h = (h << 8) | channel_id[i];
+    return h % m_shards.size();
 }
 
 void Intake::start(std::vector<channels::Channel> loaded) {
     m_committer->store = std::make_unique<Store>(m_options.database_url);
     auto last = m_committer->store->last_batch();
-    if (!last) throw std::runtime_error(last.error().message());
+    if (!last)
+        throw std::runtime_error(last.error().message());
     m_committer->tip = *last;
     for (auto& c : loaded) {
         auto& shard = shard_of(c.id.bytes());
-        ChannelEntry e{c, c.accepted, c.accepted_signature, 0};
-        shard.channels.emplace(c.id, std::move(e));
+        shard.channels.emplace(c.id, ChannelEntry(c));
     }
     for (auto& s : m_shards) {
         Shard* shard = s.get();
         shard->thread = std::thread([shard] { shard->io.run(); });
     }
+    m_committer->replier_thread = std::thread([this] { m_committer->replier.run(); });
     m_committer->thread = std::thread([this] { m_committer->run(); });
     m_started = true;
 }
@@ -57,7 +73,8 @@ void Intake::reply_now(const std::shared_ptr<ReplySink>& sink, std::uint64_t slo
 void Intake::submit(const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
                     std::uint64_t request_id, channels::ProofMsg msg) {
     std::shared_lock gate(m_gate);
-    if (m_closed) return reply_now(sink, slot, request_id, channels::Reject::StoreUnavailable, 0);
+    if (m_closed)
+        return reply_now(sink, slot, request_id, channels::Reject::StoreUnavailable, 0);
     // A full queue answers at once instead of growing: memory stays bounded under any load.
     if (m_queued.fetch_add(1) >= m_options.queue_limit) {
         m_queued.fetch_sub(1);
@@ -76,7 +93,8 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
                             const channels::ProofMsg& msg) {
     // 1. The proof alone: the signature recovery is the expensive step, on this core.
     auto verified = channels::check_proof(msg);
-    if (!verified) return reply_now(sink, slot, request_id, verified.error(), 0);
+    if (!verified)
+        return reply_now(sink, slot, request_id, verified.error(), 0);
     // 2. Against the channel as this shard holds it (speculative: includes proofs not yet
     // committed, so a stream can pipeline).
     const auto it = shard.channels.find(verified->channel);
@@ -100,23 +118,19 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
     item.channel = verified->channel;
     item.amount = verified->amount;
     item.signature = verified->signature;
-    item.received_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
+    item.received_at_ms = now_ms();
     item.sink = sink;
     item.slot = slot;
     item.request_id = request_id;
     item.epoch = shard.epoch;
-    for (std::size_t i = 0; i < m_shards.size(); ++i) {
-        if (m_shards[i].get() == &shard) item.shard = i;
-    }
     if (verdict.outcome == channels::Outcome::Duplicate) {
-        item.is_duplicate = true;
+        item.kind = Item::Kind::Duplicate;
     } else {
         // 3. The only mutation; the effect's delta is re-checked by code that did not
         // judge (STYLE.md: invariants by another hand).
         auto effect = channels::apply(entry->channel, *verified, now);
-        if (!effect || effect->accepted.value() - effect->previous.value() != effect->delta.value() ||
+        if (!effect ||
+            effect->accepted.value() - effect->previous.value() != effect->delta.value() ||
             effect->accepted > entry->channel.deposit) {
             spdlog::error("intake: apply refused a proof judge accepted (channel {})",
                           verified->channel.to_hex());
@@ -129,10 +143,8 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
 
 void Intake::add_channel(const channels::Channel& channel) {
     Shard& shard = shard_of(channel.id.bytes());
-    boost::asio::post(shard.io, [&shard, channel] {
-        shard.channels.try_emplace(channel.id,
-                                   ChannelEntry{channel, channel.accepted, channel.accepted_signature, 0});
-    });
+    boost::asio::post(shard.io,
+                      [&shard, channel] { shard.channels.try_emplace(channel.id, channel); });
 }
 
 void Intake::set_deposit(const channels::ChannelId& id, channels::Amount deposit) {
@@ -145,17 +157,127 @@ void Intake::set_deposit(const channels::ChannelId& id, channels::Amount deposit
     });
 }
 
+void Intake::close_channel(const channels::CloseRequest& request,
+                           std::function<void(CloseReply)> done) {
+    std::shared_lock gate(m_gate);
+    if (m_closed)
+        return done(CloseReply{CloseOutcome::StoreUnavailable});
+    Shard& shard = shard_of(request.channel.bytes());
+    boost::asio::post(shard.io, [this, &shard, request, done = std::move(done)]() mutable {
+        transition_on_shard(shard, request.channel, request, std::move(done));
+    });
+}
+
+void Intake::force_settle(const channels::ChannelId& id, std::function<void(CloseReply)> done) {
+    std::shared_lock gate(m_gate);
+    if (m_closed)
+        return done(CloseReply{CloseOutcome::StoreUnavailable});
+    Shard& shard = shard_of(id.bytes());
+    boost::asio::post(shard.io, [this, &shard, id, done = std::move(done)]() mutable {
+        transition_on_shard(shard, id, std::nullopt, std::move(done));
+    });
+}
+
+void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id,
+                                 const std::optional<channels::CloseRequest>& request,
+                                 std::function<void(CloseReply)> done) {
+    const auto it = shard.channels.find(id);
+    if (it == shard.channels.end())
+        return done(CloseReply{CloseOutcome::UnknownChannel});
+    ChannelEntry& entry = it->second;
+    // Judged on a copy: nothing changes unless the move can also be committed.
+    auto channel = entry.channel;
+    const auto refused = [&](CloseOutcome why) {
+        done(CloseReply{why, entry.channel.state, entry.channel.settle_at});
+    };
+    std::optional<channels::Party> party;
+    Expected<channels::Transition, channels::LifecycleError> moved =
+        unexpected(channels::LifecycleError::AlreadySettling);
+    if (request) {
+        const auto who = channels::check_close(channel, *request);
+        if (!who) {
+            return refused(who.error() == channels::LifecycleError::NotAParty
+                               ? CloseOutcome::NotAParty
+                               : CloseOutcome::BadSignature);
+        }
+        party = *who;
+        moved = channels::request_close(channel, *who, m_clock(), m_options.rules);
+    } else {
+        moved = channels::force_settle(channel);
+    }
+    if (!moved)
+        return refused(CloseOutcome::WrongState);
+    if (m_store_down.load())
+        return refused(CloseOutcome::StoreUnavailable);
+    entry.channel = channel;
+    ++entry.pending;
+    TransitionRow row{id, *moved, party, std::nullopt, now_ms()};
+    if (request) {
+        tron::Signature sig{};
+        std::copy(request->signature.begin(), request->signature.end(), sig.begin());
+        row.signature = sig;
+    }
+    Item item;
+    item.kind = Item::Kind::Transition;
+    item.channel = id;
+    item.transition = row;
+    item.on_transition = std::move(done);
+    item.epoch = shard.epoch;
+    m_committer->push(std::move(item));
+}
+
+void Intake::advance_time() {
+    for (auto& s : m_shards) {
+        Shard* shard = s.get();
+        boost::asio::post(shard->io, [this, shard] {
+            const auto now = m_clock();
+            // With the database down nothing moves: the next window tries again.
+            if (m_store_down.load())
+                return;
+            for (auto& [id, entry] : shard->channels) {
+                const auto moved = channels::advance_by_time(entry.channel, now, m_options.rules);
+                if (!moved)
+                    continue;
+                ++entry.pending;
+                Item item;
+                item.kind = Item::Kind::Transition;
+                item.channel = id;
+                item.transition = TransitionRow{id, *moved, std::nullopt, std::nullopt, now_ms()};
+                item.epoch = shard->epoch;
+                m_committer->push(std::move(item));
+            }
+        });
+    }
+}
+
+void Intake::mark_closed(const std::vector<channels::ChannelId>& ids) {
+    for (const auto& id : ids) {
+        Shard& shard = shard_of(id.bytes());
+        boost::asio::post(shard.io, [&shard, id] {
+            const auto it = shard.channels.find(id);
+            if (it == shard.channels.end())
+                return;
+            it->second.channel.state = channels::ChannelState::Closed;
+            it->second.durable_state = channels::ChannelState::Closed;
+        });
+    }
+}
+
 void Intake::lookup(const channels::ChannelId& id,
                     std::function<void(std::optional<channels::Channel>)> done) {
     Shard& shard = shard_of(id.bytes());
     boost::asio::post(shard.io, [&shard, id, done = std::move(done)] {
         const auto it = shard.channels.find(id);
-        if (it == shard.channels.end()) return done(std::nullopt);
+        if (it == shard.channels.end())
+            return done(std::nullopt);
         // What is durable, not what is speculative: a client must never see an amount
         // that a crash could still take back.
         auto c = it->second.channel;
         c.accepted = it->second.durable;
         c.accepted_signature = it->second.durable_signature;
+        c.state = it->second.durable_state;
+        c.settle_at = it->second.durable_settle_at;
+        c.close_cause = it->second.durable_cause;
         done(c);
     });
 }
@@ -166,7 +288,8 @@ void Intake::close() {
 }
 
 void Intake::stop() {
-    if (!m_started) return;
+    if (!m_started)
+        return;
     m_started = false;
     close();
     // Everything submitted so far is judged once each shard has run a marker posted now.
@@ -179,7 +302,8 @@ void Intake::stop() {
     m_committer->finish();
     for (auto& s : m_shards) {
         s->guard.reset();
-        if (s->thread.joinable()) s->thread.join();
+        if (s->thread.joinable())
+            s->thread.join();
     }
 }
 

@@ -14,7 +14,8 @@ namespace btt::node {
 struct ChannelIdHash {
     std::size_t operator()(const channels::ChannelId& id) const noexcept {
         std::size_t h = 0;
-        for (int i = 0; i < 8; ++i) h = (h << 8) | id.bytes()[static_cast<std::size_t>(i)];
+        for (int i = 0; i < 8; ++i)
+            h = (h << 8) | id.bytes()[static_cast<std::size_t>(i)];
         return h;  // ids are txids: their bytes are already uniform
     }
 };
@@ -25,12 +26,33 @@ struct ChannelEntry {
     channels::Channel channel;
     channels::Amount durable;
     std::optional<tron::Signature> durable_signature;
-    std::uint32_t pending = 0;  // accepted in memory, not yet known committed
+    channels::ChannelState durable_state = channels::ChannelState::Open;
+    std::optional<channels::UnixSeconds> durable_settle_at;
+    std::optional<channels::CloseCause> durable_cause;
+    std::uint32_t pending = 0;  // changed in memory, not yet known committed
+
+    explicit ChannelEntry(const channels::Channel& c)
+        : channel(c),
+          durable(c.accepted),
+          durable_signature(c.accepted_signature),
+          durable_state(c.state),
+          durable_settle_at(c.settle_at),
+          durable_cause(c.close_cause) {}
+    // Back to what is durable (after a failed commit).
+    void roll_back() {
+        channel.accepted = durable;
+        channel.accepted_signature = durable_signature;
+        channel.state = durable_state;
+        channel.settle_at = durable_settle_at;
+        channel.close_cause = durable_cause;
+        pending = 0;
+    }
 };
 
 struct Intake::Shard {
     boost::asio::io_context io{1};
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{
+        io.get_executor()};
     std::thread thread;
     std::unordered_map<channels::ChannelId, ChannelEntry, ChannelIdHash> channels;
     std::uint64_t epoch = 0;  // the committer's epoch this shard's state belongs to
@@ -39,7 +61,11 @@ struct Intake::Shard {
 // What a shard hands the committer: an accepted proof to commit, or a duplicate to answer
 // with the receipt of the batch that committed its amount.
 struct Intake::Item {
-    bool is_duplicate = false;
+    enum class Kind { Proof, Duplicate, Transition };
+    Kind kind = Kind::Proof;
+    // Kind::Transition: the move, the close request behind it (if any), and who waits.
+    std::optional<TransitionRow> transition;
+    std::function<void(CloseReply)> on_transition;
     channels::ChannelId channel;
     channels::Amount amount;
     tron::Signature signature{};
@@ -48,7 +74,6 @@ struct Intake::Item {
     std::uint64_t slot = 0;
     std::uint64_t request_id = 0;
     std::uint64_t epoch = 0;
-    std::size_t shard = 0;
 };
 
 // Durable now: (channel, amount, signature, how many of its proofs the batch held).
@@ -57,6 +82,7 @@ struct CommittedUpdate {
     channels::Amount amount;
     tron::Signature signature{};
     std::uint32_t proofs = 0;
+    std::vector<TransitionRow> transitions;  // in commit order
 };
 
 struct Intake::Committer {
@@ -69,21 +95,30 @@ struct Intake::Committer {
     Intake& intake;
     tron::PrivateKey receipt_key;
     std::unique_ptr<Store> store;
-    std::optional<StoredBatch> tip;  // the newest committed batch
+    std::optional<StoredBatch> tip;                            // the newest committed batch
     std::deque<std::shared_ptr<const CommittedBatch>> recent;  // newest first, for duplicates
 
     std::mutex mutex;
     std::condition_variable wake;
     std::vector<Item> queue;
+    std::chrono::steady_clock::time_point oldest;  // when the oldest queued item came
     bool finishing = false;
     std::thread thread;
+    // Answers of committed batches are delivered here, in commit order.
+    boost::asio::io_context replier{1};
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> replier_guard{
+        replier.get_executor()};
+    std::thread replier_thread;
 
 private:
     void commit(std::vector<Item>& items);
-    void answer_duplicates(std::vector<Item>& dups, const std::shared_ptr<const CommittedBatch>& now);
+    void answer_duplicates(std::vector<Item>& dups,
+                           const std::shared_ptr<const CommittedBatch>& now);
     std::optional<std::pair<std::shared_ptr<const CommittedBatch>, std::uint32_t>> locate(
         const channels::ChannelId& channel, channels::Amount amount);
-    void recover(const std::optional<StoredBatch>& attempted, std::vector<CommittedUpdate> updates);
+    void recover(const std::optional<StoredBatch>& attempted,
+                 const std::vector<CommittedUpdate>& touched);
+    void fail(Item& item);
     void post_committed(std::vector<CommittedUpdate> updates);
     bool sleep_for(std::chrono::milliseconds d);
 };

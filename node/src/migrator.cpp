@@ -30,7 +30,8 @@ bool has_migrations_table(pqxx::transaction_base& txn) {
 
 std::vector<AppliedMigration> read_applied(pqxx::transaction_base& txn) {
     std::vector<AppliedMigration> rows;
-    if (!has_migrations_table(txn)) return rows;
+    if (!has_migrations_table(txn))
+        return rows;
     for (const auto& row :
          txn.exec("SELECT version, name, checksum FROM schema_migrations ORDER BY version")) {
         rows.push_back({row[0].as<int>(), row[1].as<std::string>(), row[2].as<std::string>()});
@@ -85,7 +86,9 @@ private:
 
 }  // namespace
 
-std::string migration_checksum(const std::string& sql) { return to_hex(tron::sha256(as_bytes(sql))); }
+std::string migration_checksum(const std::string& sql) {
+    return to_hex(tron::sha256(as_bytes(sql)));
+}
 
 std::vector<AppliedMigration> applied_migrations(pqxx::connection& connection) {
     pqxx::read_transaction txn(connection);
@@ -124,18 +127,19 @@ MigrateResult migrate(pqxx::connection& connection, const std::vector<Migration>
         try {
             pqxx::work txn(connection);
             txn.exec(m.sql);
-            txn.exec_params("INSERT INTO schema_migrations (version, name, checksum) "
-                            "VALUES ($1, $2, $3)",
-                            m.version, m.name, migration_checksum(m.sql));
+            txn.exec_params(
+                "INSERT INTO schema_migrations (version, name, checksum) "
+                "VALUES ($1, $2, $3)",
+                m.version, m.name, migration_checksum(m.sql));
             txn.commit();
         } catch (const pqxx::broken_connection&) {
             throw;  // the caller decides; the migration's transaction did not commit
         } catch (const pqxx::in_doubt_error&) {
             throw;  // commit may or may not have happened: rerunning migrate() will tell
         } catch (const pqxx::sql_error& e) {
-            throw MigrationError(MigrationError::Kind::Failed, m.version,
-                                 fmt::format("migration {} failed and was rolled back: {}",
-                                             m.name, e.what()));
+            throw MigrationError(
+                MigrationError::Kind::Failed, m.version,
+                fmt::format("migration {} failed and was rolled back: {}", m.name, e.what()));
         }
         result.applied.push_back(m.version);
         result.current_version = m.version;

@@ -49,7 +49,8 @@ public:
                 m_reading_done = true;
                 done = finish_now();
             }
-            if (done) Finish(*done);
+            if (done)
+                Finish(*done);
             return;
         }
         std::uint64_t slot = 0;
@@ -74,7 +75,8 @@ public:
             m_read_paused = !read_more;
         }
         // gRPC calls (Start*) are made outside the lock: a reaction may run inline.
-        if (read_more) StartRead(&m_request);
+        if (read_more)
+            StartRead(&m_request);
     }
 
     // From engine threads.
@@ -93,7 +95,8 @@ public:
                 write = &m_out.front();  // a deque's front stays put while we push back
             }
         }
-        if (write != nullptr) StartWrite(write);
+        if (write != nullptr)
+            StartWrite(write);
     }
 
     void OnWriteDone(bool ok) override {
@@ -105,7 +108,8 @@ public:
             m_writing = false;
             m_out.pop_front();
             --m_in_flight;
-            if (!ok) m_broken = true;  // the client is gone
+            if (!ok)
+                m_broken = true;  // the client is gone
             if (!m_broken && m_read_paused && !m_reading_done && m_in_flight < m_window) {
                 m_read_paused = false;
                 read = true;
@@ -117,9 +121,12 @@ public:
                 done = finish_now();
             }
         }
-        if (read) StartRead(&m_request);
-        if (write != nullptr) StartWrite(write);
-        if (done) Finish(*done);
+        if (read)
+            StartRead(&m_request);
+        if (write != nullptr)
+            StartWrite(write);
+        if (done)
+            Finish(*done);
     }
 
     void OnDone() override {
@@ -134,7 +141,8 @@ public:
             m_broken = true;
             done = finish_now();
         }
-        if (done) Finish(*done);
+        if (done)
+            Finish(*done);
     }
 
 private:
@@ -145,7 +153,8 @@ private:
     // Called under the lock; the caller calls Finish() after unlocking (OnDone may run
     // inline and delete this).
     [[nodiscard]] std::optional<grpc::Status> finish_now() {
-        if (m_finished || m_writing) return std::nullopt;
+        if (m_finished || m_writing)
+            return std::nullopt;
         if (m_broken) {
             m_finished = true;
             return grpc::Status::CANCELLED;
@@ -179,13 +188,14 @@ void StreamSink::deliver(std::uint64_t slot, ProofReply reply) {
     v1::ProofResult result;
     to_proto(reply, result);  // the audit path is cut here, off the committer's thread
     std::lock_guard lock(m_mutex);
-    if (m_stream != nullptr) m_stream->put(slot, std::move(result));
+    if (m_stream != nullptr)
+        m_stream->put(slot, std::move(result));
 }
 
 }  // namespace
 
-grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult>* make_proof_stream(Intake& intake,
-                                                                               std::uint32_t window) {
+grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult>* make_proof_stream(
+    Intake& intake, std::uint32_t window) {
     return new ProofStream(intake, window);
 }
 

@@ -11,9 +11,12 @@ namespace btt::node {
 
 std::string StoreError::message() const {
     switch (kind) {
-        case Kind::Unavailable: return "database unavailable: " + detail;
-        case Kind::InDoubt: return "commit in doubt: " + detail;
-        case Kind::Refused: return "database refused: " + detail;
+        case Kind::Unavailable:
+            return "database unavailable: " + detail;
+        case Kind::InDoubt:
+            return "commit in doubt: " + detail;
+        case Kind::Refused:
+            return "database refused: " + detail;
     }
     return detail;
 }
@@ -49,7 +52,8 @@ std::string bytea_array(const std::vector<ByteView>& items) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '{';
     for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ',';
+        if (i)
+            out += ',';
         out += "\"\\\\x";
         for (const auto b : items[i]) {
             out += kHex[b >> 4];
@@ -92,11 +96,13 @@ StoreResult<std::optional<ChainCursor>> Store::cursor() {
     return run([&](pqxx::connection& c) -> std::optional<ChainCursor> {
         pqxx::read_transaction txn(c);
         const auto r = txn.exec("SELECT block_number, block_id FROM chain_cursor");
-        if (r.empty()) return std::nullopt;
+        if (r.empty())
+            return std::nullopt;
         ChainCursor out;
         out.block_number = r[0][0].as<std::int64_t>();
         const pqxx::binarystring id(r[0][1]);
-        if (id.size() == 32) std::copy(id.begin(), id.end(), out.block_id.begin());
+        if (id.size() == 32)
+            std::copy(id.begin(), id.end(), out.block_id.begin());
         return out;
     });
 }

@@ -6,9 +6,9 @@
 
 namespace btt::node {
 
-namespace {
+namespace sql {
 
-constexpr const char* kChannelColumns =
+const char* const kChannelColumns =
     "channel_id, payer, payee, token_id, deposit, accepted, accepted_signature, state, "
     "extract(epoch from opened_at)::bigint, extract(epoch from expiry)::bigint, "
     "extract(epoch from settle_at)::bigint, close_cause";
@@ -30,22 +30,33 @@ channels::Channel channel_from_row(const pqxx::row& r) {
     c.accepted = channels::Amount::from_int64(r[5].as<std::int64_t>()).value();
     if (!r[6].is_null()) {
         tron::Signature sig{};
-        if (!sql::copy_fixed(r[6], sig)) throw std::runtime_error("channels row with bad signature");
+        if (!sql::copy_fixed(r[6], sig))
+            throw std::runtime_error("channels row with bad signature");
         c.accepted_signature = sig;
     }
     const auto state = r[7].as<int>();
-    if (state < 1 || state > 4) throw std::runtime_error("channels row with unknown state");
+    if (state < 1 || state > 4)
+        throw std::runtime_error("channels row with unknown state");
     c.state = static_cast<channels::ChannelState>(state);
     c.opened_at = {r[8].as<std::int64_t>()};
     c.expiry = {r[9].as<std::int64_t>()};
-    if (!r[10].is_null()) c.settle_at = channels::UnixSeconds{r[10].as<std::int64_t>()};
+    if (!r[10].is_null())
+        c.settle_at = channels::UnixSeconds{r[10].as<std::int64_t>()};
     if (!r[11].is_null()) {
         const auto cause = r[11].as<int>();
-        if (cause < 1 || cause > 4) throw std::runtime_error("channels row with unknown close cause");
+        if (cause < 1 || cause > 4)
+            throw std::runtime_error("channels row with unknown close cause");
         c.close_cause = static_cast<channels::CloseCause>(cause);
     }
     return c;
 }
+
+}  // namespace sql
+
+namespace {
+
+using sql::channel_from_row;
+using sql::kChannelColumns;
 
 StoredBatch batch_from_row(const pqxx::row& r) {
     StoredBatch b;
@@ -64,8 +75,8 @@ StoreResult<std::vector<channels::Channel>> Store::load_live_channels() {
     return run([&](pqxx::connection& c) {
         pqxx::read_transaction txn(c);
         std::vector<channels::Channel> out;
-        for (const auto& row :
-             txn.exec(std::string("SELECT ") + kChannelColumns + " FROM channels WHERE state <> 4")) {
+        for (const auto& row : txn.exec(std::string("SELECT ") + kChannelColumns +
+                                        " FROM channels WHERE state <> 4")) {
             out.push_back(channel_from_row(row));
         }
         return out;
@@ -78,7 +89,8 @@ StoreResult<std::optional<channels::Channel>> Store::channel(const channels::Cha
         const auto r = txn.exec_params(
             std::string("SELECT ") + kChannelColumns + " FROM channels WHERE channel_id = $1",
             sql::bin(id.bytes()));
-        if (r.empty()) return std::nullopt;
+        if (r.empty())
+            return std::nullopt;
         return channel_from_row(r[0]);
     });
 }
@@ -89,7 +101,8 @@ StoreResult<std::optional<StoredBatch>> Store::last_batch() {
         const auto r = txn.exec(
             "SELECT seq, prev_hash, leaf_count, root, signature FROM receipt_batches "
             "ORDER BY seq DESC LIMIT 1");
-        if (r.empty()) return std::nullopt;
+        if (r.empty())
+            return std::nullopt;
         return batch_from_row(r[0]);
     });
 }
@@ -98,9 +111,11 @@ StoreResult<std::optional<StoredBatch>> Store::batch(std::uint64_t seq) {
     return run([&](pqxx::connection& c) -> std::optional<StoredBatch> {
         pqxx::read_transaction txn(c);
         const auto r = txn.exec_params(
-            "SELECT seq, prev_hash, leaf_count, root, signature FROM receipt_batches WHERE seq = $1",
+            "SELECT seq, prev_hash, leaf_count, root, signature FROM receipt_batches WHERE seq = "
+            "$1",
             static_cast<std::int64_t>(seq));
-        if (r.empty()) return std::nullopt;
+        if (r.empty())
+            return std::nullopt;
         return batch_from_row(r[0]);
     });
 }
@@ -131,13 +146,14 @@ StoreResult<std::vector<ProofRow>> Store::batch_leaves(std::uint64_t seq) {
 }
 
 StoreResult<std::optional<LeafLocation>> Store::proof_location(const channels::ChannelId& channel,
-                                                              channels::Amount amount) {
+                                                               channels::Amount amount) {
     return run([&](pqxx::connection& c) -> std::optional<LeafLocation> {
         pqxx::read_transaction txn(c);
         const auto r = txn.exec_params(
             "SELECT batch_seq, leaf_index FROM proofs WHERE channel_id = $1 AND amount = $2",
             sql::bin(channel.bytes()), amount.value());
-        if (r.empty()) return std::nullopt;
+        if (r.empty())
+            return std::nullopt;
         return LeafLocation{r[0][0].as<std::uint64_t>(), r[0][1].as<std::uint32_t>()};
     });
 }

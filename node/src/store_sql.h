@@ -16,7 +16,9 @@ namespace sql {
 // Which StoreError an exception from libpqxx means (see store.h).
 [[nodiscard]] StoreError translate(const std::exception& e);
 
-[[nodiscard]] inline pqxx::binarystring bin(ByteView b) { return pqxx::binarystring(b.data(), b.size()); }
+[[nodiscard]] inline pqxx::binarystring bin(ByteView b) {
+    return pqxx::binarystring(b.data(), b.size());
+}
 
 // A PostgreSQL array literal of bytea values in hex form, for unnest($n::bytea[]).
 [[nodiscard]] std::string bytea_array(const std::vector<ByteView>& items);
@@ -25,7 +27,8 @@ template <typename T>
 [[nodiscard]] std::string int_array(const std::vector<T>& items) {
     std::string out = "{";
     for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ',';
+        if (i)
+            out += ',';
         out += std::to_string(items[i]);
     }
     out += '}';
@@ -35,12 +38,19 @@ template <typename T>
 // Copies a bytea field into a fixed-size array; false when the length differs.
 template <std::size_t N>
 [[nodiscard]] bool copy_fixed(const pqxx::field& f, ByteArray<N>& out) {
-    if (f.is_null()) return false;
+    if (f.is_null())
+        return false;
     const pqxx::binarystring b(f);
-    if (b.size() != N) return false;
+    if (b.size() != N)
+        return false;
     std::copy(b.begin(), b.end(), out.begin());
     return true;
 }
+
+// The columns of `channels` that channel_from_row reads, in its order.
+extern const char* const kChannelColumns;
+// A channels row (kChannelColumns) as the rules see it; throws on a malformed row.
+[[nodiscard]] channels::Channel channel_from_row(const pqxx::row& r);
 
 }  // namespace sql
 
@@ -69,11 +79,13 @@ auto Store::run(F&& body) {
                 continue;
             }
             const auto err = sql::translate(e);
-            if (err.kind != StoreError::Kind::Refused) m_connection.reset();
+            if (err.kind != StoreError::Kind::Refused)
+                m_connection.reset();
             return R{unexpected(err)};
         } catch (const std::exception& e) {
             const auto err = sql::translate(e);
-            if (err.kind != StoreError::Kind::Refused) m_connection.reset();
+            if (err.kind != StoreError::Kind::Refused)
+                m_connection.reset();
             return R{unexpected(err)};
         }
     }

@@ -58,7 +58,35 @@ StoreResult<void> Store::apply_block(const BlockChanges& b) {
     });
 }
 
-StoreResult<void> Store::commit_batch(const StoredBatch& batch, const std::vector<ProofRow>& proofs) {
+namespace {
+
+// One lifecycle move: the row must be in `from` (the shard judged against it), so a
+// mismatch is our bug and refuses the whole batch.
+void write_transition(pqxx::work& txn, const TransitionRow& t) {
+    const auto& tr = t.transition;
+    const auto moved = txn.exec_params(
+        "UPDATE channels SET state = $2, settle_at = to_timestamp($3), close_cause = $4, "
+        "updated_at = now() WHERE channel_id = $1 AND state = $5",
+        sql::bin(t.channel.bytes()), static_cast<int>(tr.to),
+        tr.settle_at ? std::optional<std::int64_t>(tr.settle_at->value) : std::nullopt,
+        static_cast<int>(tr.cause), static_cast<int>(tr.from));
+    if (moved.affected_rows() != 1) {
+        throw std::runtime_error(fmt::format("channel {}: not in state {} for its transition",
+                                             t.channel.to_hex(), static_cast<int>(tr.from)));
+    }
+    if (t.party && t.signature) {
+        txn.exec_params(
+            "INSERT INTO close_requests (channel_id, party, signature, received_at) "
+            "VALUES ($1, $2, $3, to_timestamp($4 / 1000.0)) ON CONFLICT DO NOTHING",
+            sql::bin(t.channel.bytes()), *t.party == channels::Party::Payer ? 1 : 2,
+            sql::bin(*t.signature), t.received_at_ms);
+    }
+}
+
+}  // namespace
+
+StoreResult<void> Store::commit_batch(const StoredBatch& batch, const std::vector<ProofRow>& proofs,
+                                      const std::vector<TransitionRow>& transitions) {
     // Arrays are built outside the transaction: the less time between BEGIN and COMMIT,
     // the less the two writers (intake, watcher) wait on each other's row locks.
     std::vector<ByteView> ids, sigs;
@@ -76,7 +104,8 @@ StoreResult<void> Store::commit_batch(const StoredBatch& batch, const std::vecto
     std::map<channels::ChannelId, const ProofRow*> latest;
     for (const auto& p : proofs) {
         auto& slot = latest[p.channel];
-        if (slot == nullptr || slot->amount < p.amount) slot = &p;
+        if (slot == nullptr || slot->amount < p.amount)
+            slot = &p;
     }
     std::vector<ByteView> l_ids, l_sigs;
     std::vector<std::int64_t> l_amounts, l_leaves;
@@ -94,12 +123,11 @@ StoreResult<void> Store::commit_batch(const StoredBatch& batch, const std::vecto
     const auto hash = tron::batch_hash(batch.header);
     const auto seq = static_cast<std::int64_t>(batch.header.seq);
 
-    return run([&](pqxx::connection& c) {
-        pqxx::work txn(c);
+    const auto write_proofs = [&](pqxx::work& txn) {
         // The chain of batch headers has no gaps and no forks (DESIGN §3): refuse a batch
         // whose predecessor is not the one it names.
-        const auto prev = txn.exec_params("SELECT batch_hash FROM receipt_batches WHERE seq = $1",
-                                          seq - 1);
+        const auto prev =
+            txn.exec_params("SELECT batch_hash FROM receipt_batches WHERE seq = $1", seq - 1);
         Hash32 prev_hash{};
         if (seq > 1 && (prev.empty() || !sql::copy_fixed(prev[0][0], prev_hash))) {
             throw std::runtime_error(fmt::format("batch {}: batch {} is missing", seq, seq - 1));
@@ -110,27 +138,40 @@ StoreResult<void> Store::commit_batch(const StoredBatch& batch, const std::vecto
         txn.exec_params(
             "INSERT INTO receipt_batches (seq, prev_hash, leaf_count, root, batch_hash, signature) "
             "VALUES ($1, $2, $3, $4, $5, $6)",
-            seq, sql::bin(batch.header.prev_hash), static_cast<std::int64_t>(batch.header.leaf_count),
-            sql::bin(batch.header.root), sql::bin(hash), sql::bin(batch.signature));
+            seq, sql::bin(batch.header.prev_hash),
+            static_cast<std::int64_t>(batch.header.leaf_count), sql::bin(batch.header.root),
+            sql::bin(hash), sql::bin(batch.signature));
         txn.exec_params(
-            "INSERT INTO proofs (channel_id, amount, signature, received_at, batch_seq, leaf_index) "
+            "INSERT INTO proofs (channel_id, amount, signature, received_at, batch_seq, "
+            "leaf_index) "
             "SELECT id, amount, sig, to_timestamp(ms / 1000.0), $6, leaf "
             "FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::bigint[], $5::int[]) "
             "AS u(id, amount, sig, ms, leaf)",
             a_ids, a_amounts, a_sigs, a_received, a_leaves, seq);
+        // One index probe per channel, whatever the statistics say: a hash join would
+        // scan every channel (100,000 of them) for each batch.
+        txn.exec("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
         // Never lowers a stored amount: a mismatch in the row count is our bug, and the
         // whole batch is refused rather than committed half-right.
         const auto updated = txn.exec_params(
             "UPDATE channels c SET accepted = u.amount, accepted_signature = u.sig, "
             "accepted_batch_seq = $5, accepted_leaf = u.leaf, updated_at = now() "
-            "FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::int[]) AS u(id, amount, sig, leaf) "
-            "WHERE c.channel_id = u.id AND c.accepted < u.amount AND c.state IN (1, 2)",
+            "FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::int[]) AS u(id, amount, sig, "
+            "leaf) "
+            "WHERE c.channel_id = u.id AND c.accepted < u.amount AND c.state + 0 IN (1, 2)",
             b_ids, b_amounts, b_sigs, b_leaves, seq);
         if (updated.affected_rows() != latest.size()) {
             throw std::runtime_error(fmt::format(
                 "batch {}: {} of {} channels updated (unknown, closed or not increasing)",
                 batch.header.seq, updated.affected_rows(), latest.size()));
         }
+    };
+    return run([&](pqxx::connection& c) {
+        pqxx::work txn(c);
+        if (!proofs.empty())
+            write_proofs(txn);
+        for (const auto& t : transitions)
+            write_transition(txn, t);
         txn.commit();
     });
 }

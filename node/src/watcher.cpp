@@ -27,7 +27,8 @@ std::vector<channels::IncomingTransfer> escrow_transfers(const protocol::BlockEx
         }
         const std::string raw = tx.raw_data().SerializeAsString();
         const auto decoded = tron::decode_raw_data(as_bytes(raw));
-        if (!decoded || decoded->contracts.size() != 1) continue;
+        if (!decoded || decoded->contracts.size() != 1)
+            continue;
         const auto& c = decoded->contracts[0];
         if (c.type != static_cast<int>(tron::ContractType::TransferAsset) || !c.to || !c.owner ||
             !c.amount || !c.token_id || *c.to != escrow) {
@@ -36,7 +37,8 @@ std::vector<channels::IncomingTransfer> escrow_transfers(const protocol::BlockEx
         channels::IncomingTransfer t;
         // The txid java-tron reports; the hash of our re-serialisation only if it has none.
         Hash32 txid = decoded->txid;
-        if (ext.txid().size() == 32) std::copy(ext.txid().begin(), ext.txid().end(), txid.begin());
+        if (ext.txid().size() == 32)
+            std::copy(ext.txid().begin(), ext.txid().end(), txid.begin());
         t.txid = channels::TxId(txid);
         t.from = *c.owner;
         t.to = *c.to;
@@ -104,26 +106,32 @@ BlockChanges classify_block(
 Watcher::Watcher(WatcherOptions options, tron::client::TronClient& client, Intake& intake)
     : m_options(std::move(options)), m_client(client), m_intake(intake) {}
 
-Watcher::~Watcher() { stop(); }
+Watcher::~Watcher() {
+    stop();
+}
 
 void Watcher::start() {
     m_store = std::make_unique<Store>(m_options.database_url);
     auto cursor = m_store->cursor();
-    if (!cursor) throw std::runtime_error(cursor.error().message());
+    if (!cursor)
+        throw std::runtime_error(cursor.error().message());
     if (!*cursor) {
         ChainCursor first;
         if (m_options.start_block >= 0) {
             first.block_number = m_options.start_block - 1;
         } else {
             const auto solid = m_client.solid_head();
-            if (!solid) throw std::runtime_error("solidified head: " + solid.error().message);
+            if (!solid)
+                throw std::runtime_error("solidified head: " + solid.error().message);
             first.block_number = solid->number;
             first.block_id = solid->id;
         }
         const auto done = m_store->init_cursor(first);
-        if (!done) throw std::runtime_error(done.error().message());
+        if (!done)
+            throw std::runtime_error(done.error().message());
         cursor = m_store->cursor();
-        if (!cursor || !*cursor) throw std::runtime_error("chain cursor not readable after init");
+        if (!cursor || !*cursor)
+            throw std::runtime_error("chain cursor not readable after init");
         spdlog::info("watcher: fresh database, scanning from block {}", first.block_number + 1);
     }
     m_applied.store((*cursor)->block_number);
@@ -136,7 +144,8 @@ void Watcher::stop() {
         m_stopping = true;
     }
     m_wake.notify_all();
-    if (m_thread.joinable()) m_thread.join();
+    if (m_thread.joinable())
+        m_thread.join();
 }
 
 bool Watcher::wait(std::chrono::milliseconds d) {
@@ -147,29 +156,35 @@ bool Watcher::wait(std::chrono::milliseconds d) {
 
 void Watcher::loop() {
     do {
-        if (!catch_up()) m_caught_up.store(false);
+        if (!catch_up())
+            m_caught_up.store(false);
     } while (wait(m_options.poll));
 }
 
 bool Watcher::catch_up() {
     const auto fail = [&](const std::string& what) {
         // One line per distinct failure, not one per poll.
-        if (what != m_last_error) spdlog::warn("watcher: {}", what);
+        if (what != m_last_error)
+            spdlog::warn("watcher: {}", what);
         m_last_error = what;
         return false;
     };
     const auto solid = m_client.solid_head();
-    if (!solid) return fail("solidified head: " + solid.error().message);
+    if (!solid)
+        return fail("solidified head: " + solid.error().message);
     while (m_applied.load() < solid->number) {
         {
             std::lock_guard lock(m_mutex);
-            if (m_stopping) return true;
+            if (m_stopping)
+                return true;
         }
         const std::int64_t from = m_applied.load() + 1;
         const std::int64_t to = std::min(solid->number + 1, from + 100);
         const auto blocks = m_client.solid_blocks(from, to);
-        if (!blocks) return fail("blocks " + std::to_string(from) + ": " + blocks.error().message);
-        if (blocks->empty()) return fail("the full node returned no block " + std::to_string(from));
+        if (!blocks)
+            return fail("blocks " + std::to_string(from) + ": " + blocks.error().message);
+        if (blocks->empty())
+            return fail("the full node returned no block " + std::to_string(from));
         for (const auto& block : *blocks) {
             const std::int64_t number = block.block_header().raw_data().number();
             Hash32 id{};
@@ -186,12 +201,15 @@ bool Watcher::catch_up() {
                     }
                     return *c;
                 });
-            if (lookup_failed) return fail("database unavailable while classifying a top-up");
+            if (lookup_failed)
+                return fail("database unavailable while classifying a top-up");
             const auto applied = m_store->apply_block(changes);
-            if (!applied) return fail("block " + std::to_string(number) + ": " + applied.error().message());
+            if (!applied)
+                return fail("block " + std::to_string(number) + ": " + applied.error().message());
             // Durable now: hand the new state to intake (final deposits of the block).
             std::map<channels::ChannelId, channels::Amount> deposits;
-            for (const auto& up : changes.topped_up) deposits[up.channel] = up.new_deposit;
+            for (const auto& up : changes.topped_up)
+                deposits[up.channel] = up.new_deposit;
             for (auto c : changes.opened) {
                 if (const auto it = deposits.find(c.id); it != deposits.end()) {
                     c.deposit = it->second;
@@ -199,17 +217,21 @@ bool Watcher::catch_up() {
                 }
                 m_intake.add_channel(c);
             }
-            for (const auto& [cid, amount] : deposits) m_intake.set_deposit(cid, amount);
+            for (const auto& [cid, amount] : deposits)
+                m_intake.set_deposit(cid, amount);
             m_applied.store(number);
             if (!changes.deposits.empty()) {
-                spdlog::info("watcher: block {}: {} transfer(s) to the escrow, {} opened, {} topped up",
-                             number, changes.deposits.size(), changes.opened.size(),
-                             changes.topped_up.size());
+                spdlog::info(
+                    "watcher: block {}: {} transfer(s) to the escrow, {} opened, {} topped up",
+                    number, changes.deposits.size(), changes.opened.size(),
+                    changes.topped_up.size());
             }
-            if (on_block) on_block(changes);
+            if (on_block)
+                on_block(changes);
         }
     }
-    if (!m_last_error.empty()) spdlog::info("watcher: recovered; at block {}", m_applied.load());
+    if (!m_last_error.empty())
+        spdlog::info("watcher: recovered; at block {}", m_applied.load());
     m_last_error.clear();
     m_caught_up.store(true);
     return true;

@@ -45,7 +45,8 @@ TEST(NodeCrash, KillNineAtRandomMomentsLosesNoAcknowledgedProof) {
     for (int run = 0; run < runs; ++run) {
         // What is durable before this run: the only amounts that may come back
         // amount_not_increasing are at or below it (committed, not acknowledged).
-        const auto stored_at_start = static_cast<std::uint64_t>(stored_accepted(rig.database_url()));
+        const auto stored_at_start =
+            static_cast<std::uint64_t>(stored_accepted(rig.database_url()));
         auto stub = rig.stub();
         auto session = std::make_unique<ProofSession>(*stub);
         // Resend what was never answered, in order, then keep going with new amounts.
@@ -53,7 +54,8 @@ TEST(NodeCrash, KillNineAtRandomMomentsLosesNoAcknowledgedProof) {
         std::atomic<std::uint64_t> sent{last_answered};
         std::thread writer([&] {
             for (std::uint64_t a = last_answered + 1; !stop.load(); ++a) {
-                if (!session->send(proof_request(a, id, a, tk::alice()))) break;
+                if (!session->send(proof_request(a, id, a, tk::alice())))
+                    break;
                 sent = a;
             }
         });
@@ -86,7 +88,8 @@ TEST(NodeCrash, KillNineAtRandomMomentsLosesNoAcknowledgedProof) {
         }
         // Ack means durable: the kill lost nothing that was acknowledged.
         const auto stored = static_cast<std::uint64_t>(stored_accepted(rig.database_url()));
-        ASSERT_GE(stored, acked) << "run " << run << ": acknowledged " << acked << ", stored " << stored;
+        ASSERT_GE(stored, acked) << "run " << run << ": acknowledged " << acked << ", stored "
+                                 << stored;
         ASSERT_LE(stored, last_sent);
         last_answered = expect - 1;
         rig.start_node();

@@ -5,6 +5,7 @@ add_executable(e2e_tests
     e2e/node_rig.cpp
     e2e/intake_e2e_test.cpp
     e2e/crash_e2e_test.cpp
+    e2e/settlement_e2e_test.cpp
 )
 target_compile_definitions(e2e_tests PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>")
 add_dependencies(e2e_tests bttnode)

@@ -25,7 +25,8 @@ TEST(NodeE2E, AFundingTransferOpensAChannelOnlyOnceSolidified) {
     rig.start_node();
     // Blocks stop: the transfer sits in the pending pool, in no block.
     rig.chain().faults().paused = true;
-    const auto txid = rig.transfer(tk::alice(), rig.escrow(), "1002000", 5'000'000, rig.open_memo(tk::actor("bob")));
+    const auto txid = rig.transfer(tk::alice(), rig.escrow(), "1002000", 5'000'000,
+                                   rig.open_memo(tk::actor("bob")));
     const auto id = channels::channel_id_of(txid);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     EXPECT_FALSE(rig.wait_channel(id, [](const auto&) { return true; }).has_value());
@@ -48,14 +49,17 @@ TEST(NodeE2E, TopUpsCountAndEveryTransferThatOpensNothingIsRecordedUnclaimed) {
     rig.start_node();
     // An open and a top-up of the same channel in one block: both count.
     rig.chain().faults().paused = true;
-    const auto open_tx = rig.transfer(tk::alice(), rig.escrow(), "1002000", 2'000'000, rig.open_memo(tk::actor("bob")));
+    const auto open_tx = rig.transfer(tk::alice(), rig.escrow(), "1002000", 2'000'000,
+                                      rig.open_memo(tk::actor("bob")));
     const auto id = channels::channel_id_of(open_tx);
-    rig.transfer(tk::alice(), rig.escrow(), "1002000", 3'000'000, "btt-channel:v1:topup:" + id.to_hex());
+    rig.transfer(tk::alice(), rig.escrow(), "1002000", 3'000'000,
+                 "btt-channel:v1:topup:" + id.to_hex());
     rig.chain().faults().paused = false;
     auto info = rig.wait_channel(id, [](const auto& c) { return c && c->deposit() == 5'000'000; });
     EXPECT_EQ(info->deposit(), 5'000'000);
     // A later top-up raises it again.
-    rig.transfer(tk::alice(), rig.escrow(), "1002000", 1'000'000, "btt-channel:v1:topup:" + id.to_hex());
+    rig.transfer(tk::alice(), rig.escrow(), "1002000", 1'000'000,
+                 "btt-channel:v1:topup:" + id.to_hex());
     info = rig.wait_channel(id, [](const auto& c) { return c && c->deposit() == 6'000'000; });
     EXPECT_EQ(info->deposit(), 6'000'000);
 
@@ -64,7 +68,8 @@ TEST(NodeE2E, TopUpsCountAndEveryTransferThatOpensNothingIsRecordedUnclaimed) {
     rig.transfer(tk::carol(), rig.escrow(), "1002000", 2'000'000, "hello escrow");
     rig.transfer(tk::carol(), rig.escrow(), "1000001", 2'000'000, rig.open_memo(tk::actor("bob")));
     rig.transfer(tk::carol(), rig.escrow(), "1002000", 999'999, rig.open_memo(tk::actor("bob")));
-    rig.transfer(tk::carol(), rig.escrow(), "1002000", 1'000'000, "btt-channel:v1:topup:" + id.to_hex());
+    rig.transfer(tk::carol(), rig.escrow(), "1002000", 1'000'000,
+                 "btt-channel:v1:topup:" + id.to_hex());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (db_int(rig.database_url(), "SELECT count(*) FROM deposits WHERE outcome = 4") < 4 &&
            std::chrono::steady_clock::now() < deadline) {
@@ -90,7 +95,8 @@ TEST(NodeE2E, StreamsProofsOverSeveralStreamsWithValidReceiptsInOrder) {
     NodeRig rig;
     rig.start_node();
     std::vector<channels::ChannelId> ids;
-    for (int i = 0; i < 4; ++i) ids.push_back(rig.open_channel(tk::alice(), tk::actor("bob"), 100'000'000));
+    for (int i = 0; i < 4; ++i)
+        ids.push_back(rig.open_channel(tk::alice(), tk::actor("bob"), 100'000'000));
     auto stub = rig.stub();
     v1::NodeInfo info;
     {
@@ -105,25 +111,27 @@ TEST(NodeE2E, StreamsProofsOverSeveralStreamsWithValidReceiptsInOrder) {
 
     constexpr std::uint64_t kPerChannel = 500;
     std::vector<std::unique_ptr<ProofSession>> sessions;
-    for (int s = 0; s < 2; ++s) sessions.push_back(std::make_unique<ProofSession>(*stub));
+    for (std::size_t s = 0; s < 2; ++s)
+        sessions.push_back(std::make_unique<ProofSession>(*stub));
     std::vector<std::thread> writers;
-    for (int s = 0; s < 2; ++s) {
+    for (std::size_t s = 0; s < 2; ++s) {
         writers.emplace_back([&, s] {
             for (std::uint64_t a = 1; a <= kPerChannel; ++a) {
-                for (int c = s; c < 4; c += 2) {
+                for (std::size_t c = s; c < 4; c += 2) {
                     sessions[s]->send(proof_request(a * 1000 + c, ids[c], a, tk::alice()));
                 }
             }
         });
     }
-    for (auto& w : writers) w.join();
-    for (int s = 0; s < 2; ++s) {
+    for (auto& w : writers)
+        w.join();
+    for (std::size_t s = 0; s < 2; ++s) {
         ASSERT_TRUE(sessions[s]->finish().ok());
         const auto results = sessions[s]->results();
         ASSERT_EQ(results.size(), kPerChannel * 2);
         std::size_t i = 0;
         for (std::uint64_t a = 1; a <= kPerChannel; ++a) {
-            for (int c = s; c < 4; c += 2, ++i) {
+            for (std::size_t c = s; c < 4; c += 2, ++i) {
                 const auto& r = results[i];
                 ASSERT_EQ(r.request_id(), a * 1000 + c) << "results out of request order";
                 ASSERT_EQ(r.outcome(), v1::OUTCOME_ACCEPTED) << r.reason_token();
@@ -172,7 +180,8 @@ TEST(NodeE2E, MalformedMessagesGetMalformedOrAGrpcErrorAndNeverCrashTheNode) {
         s.send(big);
         const auto status = s.finish();
         EXPECT_FALSE(status.ok());
-        EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+            << status.error_message();
     }
     ProofSession after(*stub);
     after.send(proof_request(10, id, 6, tk::alice()));
@@ -188,15 +197,18 @@ TEST(NodeE2E, ARestartReloadsChannelsAndTheWatcherResumesAtItsCursor) {
     auto stub = rig.stub();
     {
         ProofSession s(*stub);
-        for (std::uint64_t a = 1; a <= 20; ++a) s.send(proof_request(a, first, a, tk::alice()));
+        for (std::uint64_t a = 1; a <= 20; ++a)
+            s.send(proof_request(a, first, a, tk::alice()));
         ASSERT_TRUE(s.finish().ok());
     }
     EXPECT_EQ(rig.stop_node(), 0);
     // While the node is down, another channel is funded: the restarted watcher finds it.
-    const auto txid = rig.transfer(tk::carol(), rig.escrow(), "1002000", 4'000'000, rig.open_memo(tk::actor("dave")));
+    const auto txid = rig.transfer(tk::carol(), rig.escrow(), "1002000", 4'000'000,
+                                   rig.open_memo(tk::actor("dave")));
     const auto cursor_before = db_int(rig.database_url(), "SELECT block_number FROM chain_cursor");
     rig.start_node();
-    const auto second = rig.wait_channel(channels::channel_id_of(txid), [](const auto& c) { return c.has_value(); });
+    const auto second = rig.wait_channel(channels::channel_id_of(txid),
+                                         [](const auto& c) { return c.has_value(); });
     EXPECT_EQ(second->payer(), tk::carol().address().to_base58());
     EXPECT_GE(db_int(rig.database_url(), "SELECT block_number FROM chain_cursor"), cursor_before);
     // No block was applied twice: one deposit row per transfer.
@@ -222,14 +234,16 @@ TEST(NodeE2E, SigtermAnswersWhatIsInFlightAndExitsZero) {
     const auto id = rig.open_channel(tk::alice(), tk::actor("bob"), 100'000'000);
     auto stub = rig.stub();
     ProofSession s(*stub);
-    for (std::uint64_t a = 1; a <= 2000; ++a) s.send(proof_request(a, id, a, tk::alice()));
+    for (std::uint64_t a = 1; a <= 2000; ++a)
+        s.send(proof_request(a, id, a, tk::alice()));
     ASSERT_TRUE(s.wait_for(1));
     EXPECT_EQ(rig.stop_node(), 0) << rig.node_log();
     s.abandon();
     // Whatever was answered ACCEPTED is stored; nothing above what is stored was acked.
     std::uint64_t acked = 0;
     for (const auto& r : s.results()) {
-        if (r.outcome() == v1::OUTCOME_ACCEPTED) acked = std::max(acked, r.accepted());
+        if (r.outcome() == v1::OUTCOME_ACCEPTED)
+            acked = std::max(acked, r.accepted());
     }
     const auto stored = db_int(rig.database_url(), "SELECT accepted FROM channels");
     EXPECT_GE(stored, static_cast<std::int64_t>(acked));

@@ -28,7 +28,9 @@ namespace btt::e2e {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string str(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+std::string str(ByteView b) {
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
 
 namespace {
 
@@ -51,18 +53,22 @@ bool is_serving(const std::string& address) {
     stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
                    [&](grpc::Status s) { done.set_value(s); });
     const auto status = done.get_future().get();
-    if (!status.ok()) return false;
+    if (!status.ok())
+        return false;
     std::vector<grpc::Slice> slices;
-    if (!response.Dump(&slices).ok()) return false;
+    if (!response.Dump(&slices).ok())
+        return false;
     std::string bytes;
-    for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    for (const auto& s : slices)
+        bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
     return bytes == std::string("\x08\x01", 2);
 }
 
 void write_key(const std::string& path, const tron::PrivateKey& key) {
     fs::remove(path);
     const auto r = tron::io::write_private_key_file(path, key);
-    if (!r) throw std::runtime_error(r.error().message());
+    if (!r)
+        throw std::runtime_error(r.error().message());
 }
 
 }  // namespace
@@ -79,14 +85,17 @@ NodeRig::NodeRig(RigOptions options) : m_options(std::move(options)) {
                          .count();
     g.params.block_interval_ms = m_options.block_ms;
     g.params.solid_lag = m_options.solid_lag;
-    g.tokens.push_back({"1002000", "BitTorrent", "BTT", 6, testkit::actor("issuer"), 1'000'000'000'000'000});
+    g.tokens.push_back(
+        {"1002000", "BitTorrent", "BTT", 6, testkit::actor("issuer"), 1'000'000'000'000'000});
     g.tokens.push_back({"1000001", "Other", "OTH", 6, testkit::actor("issuer"), 1'000'000'000'000});
     for (const auto* name : {"alice", "carol"}) {
-        g.accounts.push_back({testkit::actor(name), 10'000'000'000,
+        g.accounts.push_back({testkit::actor(name),
+                              10'000'000'000,
                               {{"1002000", 1'000'000'000'000}, {"1000001", 1'000'000'000}}});
     }
     g.accounts.push_back({m_escrow, 10'000'000'000, {}});
-    m_chain = std::make_unique<trondev::Node>(g, trondev::NodeOptions{"127.0.0.1:0", "127.0.0.1:0", true, ""});
+    m_chain = std::make_unique<trondev::Node>(
+        g, trondev::NodeOptions{"127.0.0.1:0", "127.0.0.1:0", true, ""});
     tron::client::ClientOptions co;
     co.full_node.address = "127.0.0.1:" + std::to_string(m_chain->wallet_port());
     co.solidity.address = "127.0.0.1:" + std::to_string(m_chain->solidity_port());
@@ -108,7 +117,8 @@ NodeRig::NodeRig(RigOptions options) : m_options(std::move(options)) {
 }
 
 NodeRig::~NodeRig() {
-    if (m_pid > 0) kill_node();
+    if (m_pid > 0)
+        kill_node();
     m_bridge.reset();
     m_chain.reset();
     if (::testing::Test::HasFailure()) {
@@ -144,9 +154,11 @@ void NodeRig::start_node() {
         if (m_node_port == 0) {
             std::smatch m;
             const std::string s = node_log();
-            if (std::regex_search(s, m, line)) m_node_port = std::stoi(m[1]);
+            if (std::regex_search(s, m, line))
+                m_node_port = std::stoi(m[1]);
         }
-        if (m_node_port != 0 && is_serving(node_address())) return;
+        if (m_node_port != 0 && is_serving(node_address()))
+            return;
         int status = 0;
         if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
             m_pid = -1;
@@ -158,14 +170,16 @@ void NodeRig::start_node() {
 }
 
 void NodeRig::kill_node() {
-    if (m_pid <= 0) return;
+    if (m_pid <= 0)
+        return;
     kill(m_pid, SIGKILL);
     waitpid(m_pid, nullptr, 0);
     m_pid = -1;
 }
 
 int NodeRig::stop_node() {
-    if (m_pid <= 0) return -1;
+    if (m_pid <= 0)
+        return -1;
     kill(m_pid, SIGTERM);
     const auto deadline = Clock::now() + std::chrono::seconds(30);
     int status = 0;
@@ -181,7 +195,8 @@ int NodeRig::stop_node() {
 }
 
 std::unique_ptr<v1::ChannelService::Stub> NodeRig::stub() const {
-    return v1::ChannelService::NewStub(grpc::CreateChannel(node_address(), grpc::InsecureChannelCredentials()));
+    return v1::ChannelService::NewStub(
+        grpc::CreateChannel(node_address(), grpc::InsecureChannelCredentials()));
 }
 
 channels::TxId NodeRig::transfer(const tron::PrivateKey& from, const tron::TronAddress& to,
@@ -189,10 +204,11 @@ channels::TxId NodeRig::transfer(const tron::PrivateKey& from, const tron::TronA
                                  const std::string& memo) {
     const auto solid = m_bridge->solid_head().value();
     const auto head = m_bridge->head().value();
-    const auto built = tron::build_transfer({token, from.address(), to, amount,
-                                             tron::tapos_from_block(solid.number, solid.id),
-                                             head.timestamp + 60'000, head.timestamp, to_bytes(memo)})
-                           .value();
+    const auto built =
+        tron::build_transfer({token, from.address(), to, amount,
+                              tron::tapos_from_block(solid.number, solid.id),
+                              head.timestamp + 60'000, head.timestamp, to_bytes(memo)})
+            .value();
     const tron::Signature sig[] = {tron::sign_transaction(from, built.txid)};
     const auto outcome = m_bridge->broadcast(tron::signed_transaction_bytes(built.raw_data, sig));
     if (!outcome || outcome->kind != tron::BroadcastClass::Accepted) {
@@ -203,20 +219,23 @@ channels::TxId NodeRig::transfer(const tron::PrivateKey& from, const tron::TronA
 }
 
 std::string NodeRig::open_memo(const tron::TronAddress& payee, std::int64_t expiry_from_now_s) {
-    return "btt-channel:v1:open:" + payee.to_base58() + ":" + std::to_string(unix_now() + expiry_from_now_s);
+    return "btt-channel:v1:open:" + payee.to_base58() + ":" +
+           std::to_string(unix_now() + expiry_from_now_s);
 }
 
-channels::ChannelId NodeRig::open_channel(const tron::PrivateKey& payer, const tron::TronAddress& payee,
-                                          std::int64_t deposit) {
+channels::ChannelId NodeRig::open_channel(const tron::PrivateKey& payer,
+                                          const tron::TronAddress& payee, std::int64_t deposit) {
     const auto txid = transfer(payer, m_escrow, "1002000", deposit, open_memo(payee));
     const auto id = channels::channel_id_of(txid);
     const auto info = wait_channel(id, [](const auto& c) { return c.has_value(); });
-    if (!info || info->state() != v1::CHANNEL_STATE_OPEN) throw std::runtime_error("channel did not open");
+    if (!info || info->state() != v1::CHANNEL_STATE_OPEN)
+        throw std::runtime_error("channel did not open");
     return id;
 }
 
 std::optional<v1::ChannelInfo> NodeRig::wait_channel(
-    const channels::ChannelId& id, const std::function<bool(const std::optional<v1::ChannelInfo>&)>& pred,
+    const channels::ChannelId& id,
+    const std::function<bool(const std::optional<v1::ChannelInfo>&)>& pred,
     std::chrono::seconds limit) {
     auto s = stub();
     const auto deadline = Clock::now() + limit;
@@ -235,10 +254,12 @@ std::optional<v1::ChannelInfo> NodeRig::wait_channel(
         } else {
             throw std::runtime_error("GetChannel: " + status.error_message());
         }
-        if (pred(last)) return last;
+        if (pred(last))
+            return last;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    throw std::runtime_error("channel " + id.to_hex() + " did not reach the expected state in time");
+    throw std::runtime_error("channel " + id.to_hex() +
+                             " did not reach the expected state in time");
 }
 
 void NodeRig::wait_watcher_caught_up(std::chrono::seconds limit) {
@@ -249,7 +270,8 @@ void NodeRig::wait_watcher_caught_up(std::chrono::seconds limit) {
         grpc::ClientContext ctx;
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
         v1::NodeInfo info;
-        if (s->GetNodeInfo(&ctx, v1::GetNodeInfoRequest{}, &info).ok() && info.solid_block() >= target) {
+        if (s->GetNodeInfo(&ctx, v1::GetNodeInfoRequest{}, &info).ok() &&
+            info.solid_block() >= target) {
             return;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -35,13 +35,15 @@ public:
 
     // bttnode: start (waits until its health check says SERVING), SIGKILL, SIGTERM.
     void start_node();
-    void kill_node();            // kill -9, waits for the process to be gone
-    int stop_node();             // SIGTERM; returns the exit code (-1 if it had to be killed)
+    void kill_node();  // kill -9, waits for the process to be gone
+    int stop_node();   // SIGTERM; returns the exit code (-1 if it had to be killed)
     [[nodiscard]] bool node_running() const { return m_pid > 0; }
     [[nodiscard]] pid_t node_pid() const { return m_pid; }
 
     [[nodiscard]] std::unique_ptr<v1::ChannelService::Stub> stub() const;
-    [[nodiscard]] std::string node_address() const { return "127.0.0.1:" + std::to_string(m_node_port); }
+    [[nodiscard]] std::string node_address() const {
+        return "127.0.0.1:" + std::to_string(m_node_port);
+    }
     [[nodiscard]] const std::string& database_url() const { return m_database; }
     [[nodiscard]] trondev::Node& chain() { return *m_chain; }
     [[nodiscard]] tron::client::TronClient& bridge() { return *m_bridge; }
@@ -59,9 +61,10 @@ public:
                                      std::int64_t deposit);
     std::string open_memo(const tron::TronAddress& payee, std::int64_t expiry_from_now_s = 86'400);
     // GetChannel until `pred` holds (deadline); the last answer or nullopt (NOT_FOUND).
-    std::optional<v1::ChannelInfo> wait_channel(const channels::ChannelId& id,
-                                                const std::function<bool(const std::optional<v1::ChannelInfo>&)>& pred,
-                                                std::chrono::seconds limit = std::chrono::seconds(30));
+    std::optional<v1::ChannelInfo> wait_channel(
+        const channels::ChannelId& id,
+        const std::function<bool(const std::optional<v1::ChannelInfo>&)>& pred,
+        std::chrono::seconds limit = std::chrono::seconds(30));
     // Waits until the node's watcher has applied the chain's current head.
     void wait_watcher_caught_up(std::chrono::seconds limit = std::chrono::seconds(30));
 

@@ -28,11 +28,13 @@ inline v1::ProofRequest proof_request(std::uint64_t request_id, const channels::
 // Checks a result's receipt as any client would (channels::verify_batch_receipt).
 inline bool receipt_valid(const v1::ProofResult& r, const channels::ChannelId& id,
                           const tron::TronAddress& receipt_address) {
-    if (!r.has_receipt()) return false;
+    if (!r.has_receipt())
+        return false;
     const auto& rc = r.receipt();
     channels::BatchReceipt b;
     b.header.seq = rc.batch_seq();
-    if (rc.prev_batch_hash().size() != 32 || rc.root().size() != 32 || rc.batch_signature().size() != 65) {
+    if (rc.prev_batch_hash().size() != 32 || rc.root().size() != 32 ||
+        rc.batch_signature().size() != 65) {
         return false;
     }
     std::copy(rc.prev_batch_hash().begin(), rc.prev_batch_hash().end(), b.header.prev_hash.begin());
@@ -41,14 +43,16 @@ inline bool receipt_valid(const v1::ProofResult& r, const channels::ChannelId& i
     std::copy(rc.batch_signature().begin(), rc.batch_signature().end(), b.batch_signature.begin());
     b.leaf_index = rc.leaf_index();
     for (const auto& p : rc.path()) {
-        if (p.size() != 32) return false;
+        if (p.size() != 32)
+            return false;
         Hash32 h{};
         std::copy(p.begin(), p.end(), h.begin());
         b.path.push_back(h);
     }
     b.channel = id;
     const auto amount = channels::Amount::from_uint64(rc.amount());
-    if (!amount) return false;
+    if (!amount)
+        return false;
     b.amount = *amount;
     return channels::verify_batch_receipt(b, receipt_address).has_value();
 }
@@ -85,7 +89,8 @@ public:
     // After the node died: the reader ends by itself.
     void abandon() {
         m_ctx.TryCancel();
-        if (m_reader.joinable()) m_reader.join();
+        if (m_reader.joinable())
+            m_reader.join();
     }
     std::vector<v1::ProofResult> results() {
         std::lock_guard lock(m_mutex);
@@ -98,8 +103,10 @@ public:
     bool wait_for(std::size_t n, std::chrono::seconds limit = std::chrono::seconds(60)) {
         const auto deadline = std::chrono::steady_clock::now() + limit;
         while (std::chrono::steady_clock::now() < deadline) {
-            if (count() >= n) return true;
-            if (m_ended) return false;
+            if (count() >= n)
+                return true;
+            if (m_ended)
+                return false;
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         return false;

@@ -2,6 +2,8 @@
 // produce, duplicates after a restart, and the database stopped under load.
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "node_fixture.h"
 
 namespace btt::node::test {
@@ -43,17 +45,22 @@ struct IntakeRig {
 };
 
 TEST(Intake, AnswersTenThousandProofsInOrderWithValidReceiptsAndStoresTheLastAmounts) {
+    if (std::getenv("BTT_DEBUG_LOG"))
+        spdlog::set_level(spdlog::level::debug);
     IntakeRig rig;
     std::vector<channels::Channel> chans;
-    for (std::uint32_t i = 0; i < 20; ++i) chans.push_back(test_channel(i));
+    for (std::uint32_t i = 0; i < 20; ++i)
+        chans.push_back(test_channel(i));
     open_channels(rig.store, chans);
     rig.start();
     constexpr std::uint64_t kPerChannel = 500;
     std::vector<channels::ProofMsg> msgs;
     for (std::uint64_t a = 1; a <= kPerChannel; ++a) {
-        for (const auto& c : chans) msgs.push_back(proof(c.id, a * 10));
+        for (const auto& c : chans)
+            msgs.push_back(proof(c.id, a * 10));
     }
-    for (auto& m : msgs) rig.send(std::move(m));
+    for (auto& m : msgs)
+        rig.send(std::move(m));
     ASSERT_TRUE(rig.sink->wait_for(msgs.size()));
     const auto replies = rig.sink->replies();
     std::uint64_t last_seq = 0;
@@ -61,7 +68,8 @@ TEST(Intake, AnswersTenThousandProofsInOrderWithValidReceiptsAndStoresTheLastAmo
         const auto& r = rig.sink->one(slot);
         const auto& c = chans[slot % chans.size()];
         const std::uint64_t amount = (slot / chans.size() + 1) * 10;
-        ASSERT_EQ(r.outcome, Outcome::Accepted) << "slot " << slot << " " << channels::token_of(r.reason);
+        ASSERT_EQ(r.outcome, Outcome::Accepted)
+            << "slot " << slot << " " << channels::token_of(r.reason);
         EXPECT_EQ(r.request_id, slot + 1000);
         EXPECT_EQ(r.accepted, amount);
         ASSERT_TRUE(receipt_holds(r, c.id)) << "slot " << slot;
@@ -69,7 +77,8 @@ TEST(Intake, AnswersTenThousandProofsInOrderWithValidReceiptsAndStoresTheLastAmo
         EXPECT_GE(r.batch->header.seq, last_seq);
         last_seq = r.batch->header.seq;
     }
-    for (const auto& c : chans) EXPECT_EQ(stored_accepted(rig.url, c.id), 10 * kPerChannel);
+    for (const auto& c : chans)
+        EXPECT_EQ(stored_accepted(rig.url, c.id), 10 * kPerChannel);
     // Group commit: far fewer batches than proofs, chained without gaps.
     pqxx::connection conn(rig.url);
     pqxx::read_transaction t(conn);
@@ -195,7 +204,8 @@ TEST(Intake, AnswersStoreUnavailableWhilePostgresIsDownAndRecoversByItself) {
         const auto r = rig.send_and_wait(proof(c.id, amount));
         ASSERT_NE(r.outcome, Outcome::Accepted) << "acknowledged with the database down";
         EXPECT_EQ(r.reason, Reject::StoreUnavailable);
-        if (first_unavailable == 0) first_unavailable = amount;
+        if (first_unavailable == 0)
+            first_unavailable = amount;
     }
     testkit::pg().restart();
     // Intake comes back by itself (bounded wait): the next proofs are accepted again.

@@ -23,7 +23,9 @@
 
 namespace btt::node::test {
 
-inline channels::Amount amt(std::int64_t v) { return channels::Amount::from_int64(v).value(); }
+inline channels::Amount amt(std::int64_t v) {
+    return channels::Amount::from_int64(v).value();
+}
 
 // A fixed "now" well inside every test channel's life, movable by tests.
 struct TestClock {
@@ -126,8 +128,10 @@ private:
 };
 
 // The receipt a reply carries, checked as any client would (channels::verify_batch_receipt).
-inline ::testing::AssertionResult receipt_holds(const ProofReply& r, const channels::ChannelId& id) {
-    if (!r.batch) return ::testing::AssertionFailure() << "no receipt";
+inline ::testing::AssertionResult receipt_holds(const ProofReply& r,
+                                                const channels::ChannelId& id) {
+    if (!r.batch)
+        return ::testing::AssertionFailure() << "no receipt";
     channels::BatchReceipt rc;
     rc.header = r.batch->header;
     rc.batch_signature = r.batch->signature;
@@ -136,21 +140,22 @@ inline ::testing::AssertionResult receipt_holds(const ProofReply& r, const chann
     rc.channel = id;
     rc.amount = channels::Amount::from_uint64(r.amount).value();
     const auto ok = channels::verify_batch_receipt(rc, testkit::node_key().address());
-    if (!ok) return ::testing::AssertionFailure() << channels::error_token(ok.error());
+    if (!ok)
+        return ::testing::AssertionFailure() << channels::error_token(ok.error());
     return ::testing::AssertionSuccess();
 }
 
 inline std::int64_t stored_accepted(const std::string& url, const channels::ChannelId& id) {
     pqxx::connection c(url);
     pqxx::read_transaction t(c);
-    return t.exec_params1("SELECT accepted FROM channels WHERE channel_id = $1",
-                          pqxx::binarystring(id.bytes().data(), 32))[0]
+    return t
+        .exec_params1("SELECT accepted FROM channels WHERE channel_id = $1",
+                      pqxx::binarystring(id.bytes().data(), 32))[0]
         .as<std::int64_t>();
 }
 
 inline tron::PrivateKey node_key_copy() {
-    return tron::PrivateKey::from_bytes(
-               tron::sha256(as_bytes(std::string("btt-test-actor:node"))))
+    return tron::PrivateKey::from_bytes(tron::sha256(as_bytes(std::string("btt-test-actor:node"))))
         .value();
 }
 

@@ -57,8 +57,9 @@ TEST(Store, RecordsTopUpsAndUnclaimedTransfersOfABlockTogether) {
     EXPECT_EQ(store.channel(c.id).value()->deposit, amt(7'000'000));
     pqxx::connection conn(url);
     pqxx::read_transaction t(conn);
-    const auto row = t.exec1("SELECT outcome, unclaimed_reason, channel_id IS NULL FROM deposits "
-                             "WHERE outcome = 4");
+    const auto row = t.exec1(
+        "SELECT outcome, unclaimed_reason, channel_id IS NULL FROM deposits "
+        "WHERE outcome = 4");
     EXPECT_EQ(row[0].as<int>(), 4);
     EXPECT_EQ(row[1].as<int>(), 3);
     EXPECT_TRUE(row[2].as<bool>());
@@ -83,9 +84,9 @@ TEST(Store, WritesItsIdentityOnceAndRefusesAnotherEscrowTokenOrChain) {
     const NodeIdentity id{"TEscrowA", "1002000", "00aa"};
     ASSERT_FALSE(store.check_identity(id).value().has_value());
     EXPECT_FALSE(store.check_identity(id).value().has_value());  // same node: fine
-    for (auto other : {NodeIdentity{"TEscrowB", "1002000", "00aa"},
-                       NodeIdentity{"TEscrowA", "1000001", "00aa"},
-                       NodeIdentity{"TEscrowA", "1002000", "00bb"}}) {
+    for (auto other :
+         {NodeIdentity{"TEscrowB", "1002000", "00aa"}, NodeIdentity{"TEscrowA", "1000001", "00aa"},
+          NodeIdentity{"TEscrowA", "1002000", "00bb"}}) {
         const auto said = store.check_identity(other).value();
         ASSERT_TRUE(said.has_value());
     }
@@ -112,8 +113,9 @@ TEST(StoredEnums, NumbersAndTokensMatchTheDatabase) {
     pqxx::connection conn(url);
     pqxx::read_transaction t(conn);
     const auto token = [&](const char* e, int n) {
-        return t.exec_params1("SELECT token FROM enum_tokens WHERE enum_name = $1 AND number = $2",
-                              e, n)[0]
+        return t
+            .exec_params1("SELECT token FROM enum_tokens WHERE enum_name = $1 AND number = $2", e,
+                          n)[0]
             .as<std::string>();
     };
     for (int n = 1; n <= 12; ++n) {
@@ -124,14 +126,26 @@ TEST(StoredEnums, NumbersAndTokensMatchTheDatabase) {
                   channels::reason_token(static_cast<channels::UnclaimedReason>(n)));
     }
     for (int n = 1; n <= 4; ++n) {
-        EXPECT_EQ(token("channel_state", n), channels::state_name(static_cast<channels::ChannelState>(n)));
-        EXPECT_EQ(token("close_cause", n), channels::cause_token(static_cast<channels::CloseCause>(n)));
+        EXPECT_EQ(token("channel_state", n),
+                  channels::state_name(static_cast<channels::ChannelState>(n)));
+        EXPECT_EQ(token("close_cause", n),
+                  channels::cause_token(static_cast<channels::CloseCause>(n)));
     }
     EXPECT_EQ(token("deposit_outcome", static_cast<int>(DepositKind::Open)), "open");
     EXPECT_EQ(token("deposit_outcome", static_cast<int>(DepositKind::TopUp)), "topup");
     EXPECT_EQ(token("deposit_outcome", static_cast<int>(DepositKind::Held)), "held");
     EXPECT_EQ(token("deposit_outcome", static_cast<int>(DepositKind::Unclaimed)), "unclaimed");
-    EXPECT_EQ(t.exec1("SELECT count(*) FROM enum_tokens")[0].as<int>(), 12 + 10 + 4 + 4 + 4);
+    // Settlement's (0003): close parties, payout and attempt states, payout roles.
+    EXPECT_EQ(token("close_party", 1), "payer");
+    EXPECT_EQ(token("close_party", 2), "payee");
+    EXPECT_EQ(token("payout_role", 1), "payee_share");
+    EXPECT_EQ(token("payout_role", 2), "payer_refund");
+    EXPECT_EQ(token("payout_role", 3), "unclaimed_refund");
+    EXPECT_EQ(token("payout_state", 3), "confirmed");
+    EXPECT_EQ(token("attempt_state", 1), "live");
+    EXPECT_EQ(token("attempt_state", 2), "dead");
+    // Every stored enum is listed: a new one must be added here too.
+    EXPECT_EQ(t.exec1("SELECT count(*) FROM enum_tokens")[0].as<int>(), 12 + 10 + 4 + 4 + 4 + 2 + 3 + 3 + 3);
 }
 
 }  // namespace

@@ -37,7 +37,8 @@ public:
                                            const btt::channel::v1::CloseRequest* request,
                                            btt::channel::v1::CloseResult* response) override;
     grpc::ServerWriteReactor<btt::channel::v1::ChannelEvent>* WatchChannel(
-        grpc::CallbackServerContext* ctx, const btt::channel::v1::WatchChannelRequest* request) override;
+        grpc::CallbackServerContext* ctx,
+        const btt::channel::v1::WatchChannelRequest* request) override;
 
 private:
     ServiceInfo m_info;
@@ -49,7 +50,8 @@ void to_proto(const ProofReply& reply, btt::channel::v1::ProofResult& out);
 void to_proto(const channels::Channel& channel, btt::channel::v1::ChannelInfo& out);
 
 // A bidirectional StreamProofs call (exposed for tests of flow control).
-[[nodiscard]] grpc::ServerBidiReactor<btt::channel::v1::ProofRequest, btt::channel::v1::ProofResult>*
+[[nodiscard]] grpc::ServerBidiReactor<btt::channel::v1::ProofRequest,
+                                      btt::channel::v1::ProofResult>*
 make_proof_stream(Intake& intake, std::uint32_t window);
 
 }  // namespace btt::node

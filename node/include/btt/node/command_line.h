@@ -19,9 +19,9 @@
 namespace btt::node {
 
 struct CommandLine {
-    std::string config_path;         // --config
-    bool check_config = false;       // --check-config: validate config and key files, exit
-    std::vector<Override> overrides; // --<dotted.key> VALUE, in config_keys() order
+    std::string config_path;          // --config
+    bool check_config = false;        // --check-config: validate config and key files, exit
+    std::vector<Override> overrides;  // --<dotted.key> VALUE, in config_keys() order
 };
 
 // Why the command line does not start a node: main prints `text` and exits with `code`.

@@ -36,9 +36,9 @@ enum class LogLevel { Trace, Debug, Info, Warn, Error };
 // zero address for escrow.address) and load_config refuses a config without them.
 struct Config {
     struct Node {
-        std::string listen = "127.0.0.1:50151";          // gRPC listen address, host:port
-        std::string metrics_listen = "127.0.0.1:9464";   // HTTP /metrics; empty: off
-        std::string receipt_key_file;                    // 0600 key file; signs batch receipts
+        std::string listen = "127.0.0.1:50151";         // gRPC listen address, host:port
+        std::string metrics_listen = "127.0.0.1:9464";  // HTTP /metrics; empty: off
+        std::string receipt_key_file;                   // 0600 key file; signs batch receipts
         bool operator==(const Node&) const = default;
     };
     struct Escrow {
@@ -73,14 +73,14 @@ struct Config {
         bool operator==(const Channels&) const = default;
     };
     struct Settlement {
-        std::chrono::seconds window{60};              // payouts of one window are netted
-        std::chrono::seconds payout_expiration{60};   // head block time + this
-        bool payout_memo = false;                     // btt-channel:v1:settle:<batch> memos
+        std::chrono::seconds window{60};             // payouts of one window are netted
+        std::chrono::seconds payout_expiration{60};  // head block time + this
+        bool payout_memo = false;                    // btt-channel:v1:settle:<batch> memos
         bool operator==(const Settlement&) const = default;
     };
     struct Limits {
-        std::uint32_t max_message_bytes = 65536;     // largest gRPC message received
-        std::uint32_t streams_per_connection = 64;   // concurrent streams per connection
+        std::uint32_t max_message_bytes = 65536;    // largest gRPC message received
+        std::uint32_t streams_per_connection = 64;  // concurrent streams per connection
         // Unanswered proofs per stream; at the limit the node reads no further from that
         // stream (flow control), it never answers `overloaded` for this.
         std::uint32_t inflight_per_stream = 256;
@@ -169,7 +169,7 @@ struct NodeKeys {
 enum class ValueKind { Integer, Boolean, String, AddressList };
 
 struct KeyInfo {
-    std::string_view key;      // "channels.fee_bps"
+    std::string_view key;  // "channels.fee_bps"
     ValueKind kind;
     bool required;
     std::string_view meaning;  // one sentence, units included

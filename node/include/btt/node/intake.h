@@ -30,7 +30,9 @@
 #include <vector>
 
 #include <btt/channels/channel.h>
+#include <btt/channels/lifecycle.h>
 #include <btt/channels/proof.h>
+#include <btt/channels/rules.h>
 #include <btt/node/store.h>
 #include <btt/tron/channel_messages.h>
 #include <btt/tron/keys.h>
@@ -64,8 +66,26 @@ public:
     virtual void deliver(std::uint64_t slot, ProofReply reply) = 0;
 };
 
+// What a close request or force settle came to (CloseChannel maps it to gRPC statuses,
+// DESIGN §9).
+enum class CloseOutcome {
+    Done,              // the transition is committed
+    UnknownChannel,    // NOT_FOUND
+    BadSignature,      // INVALID_ARGUMENT: malformed, high-S, or nothing recovers
+    NotAParty,         // PERMISSION_DENIED: neither payer nor payee signed
+    WrongState,        // FAILED_PRECONDITION: SETTLING or CLOSED, or the payer asked twice
+    StoreUnavailable,  // UNAVAILABLE: not committed; ask again
+};
+
+struct CloseReply {
+    CloseOutcome outcome = CloseOutcome::StoreUnavailable;
+    channels::ChannelState state = channels::ChannelState::Open;  // after the request
+    std::optional<channels::UnixSeconds> settle_at;
+};
+
 struct IntakeOptions {
     std::string database_url;
+    channels::Rules rules;  // settle delay and expiry grace for the lifecycle moves
     unsigned shards = 2;
     std::size_t queue_limit = 65536;  // proofs queued across shards before `overloaded`
     std::size_t batch_max = 1000;
@@ -97,6 +117,18 @@ public:
     void add_channel(const channels::Channel& channel);
     void set_deposit(const channels::ChannelId& id, channels::Amount deposit);
 
+    // Close requests (DESIGN §4, §8 "Lifecycle") and operator force settle: judged on the
+    // channel's shard in arrival order with its proofs, and committed by the committer in
+    // the same order, so a transition is never durable before a proof accepted ahead of it.
+    // `done` runs once, after the commit (or with the refusal).
+    void close_channel(const channels::CloseRequest& request, std::function<void(CloseReply)> done);
+    void force_settle(const channels::ChannelId& id, std::function<void(CloseReply)> done);
+    // What time alone does (CLOSING past settle_at, OPEN past expiry + grace), on every
+    // shard; the transitions are committed like close requests.
+    void advance_time();
+    // SETTLING -> CLOSED, after the settlement engine committed it (all payouts confirmed).
+    void mark_closed(const std::vector<channels::ChannelId>& ids);
+
     // The in-memory state of a channel (what intake judges against), on a shard thread.
     void lookup(const channels::ChannelId& id,
                 std::function<void(std::optional<channels::Channel>)> done);
@@ -118,9 +150,15 @@ private:
     struct Item;
     struct Committer;
 
-    [[nodiscard]] Shard& shard_of(ByteView channel_id);
+    [[nodiscard]] std::size_t shard_index(ByteView channel_id) const;
+    [[nodiscard]] Shard& shard_of(ByteView channel_id) {
+        return *m_shards[shard_index(channel_id)];
+    }
     void judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
                         std::uint64_t request_id, const channels::ProofMsg& msg);
+    void transition_on_shard(Shard& shard, const channels::ChannelId& id,
+                             const std::optional<channels::CloseRequest>& request,
+                             std::function<void(CloseReply)> done);
     void reply_now(const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
                    std::uint64_t request_id, channels::Reject reason, std::uint64_t accepted);
 

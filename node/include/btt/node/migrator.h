@@ -69,7 +69,6 @@ MigrateResult migrate(pqxx::connection& connection, const std::vector<Migration>
 
 // Throws MigrationError unless every applied row matches `migrations` and none is pending:
 // what a node checks at start when it is not allowed to migrate by itself.
-void require_current_schema(pqxx::connection& connection,
-                            const std::vector<Migration>& migrations);
+void require_current_schema(pqxx::connection& connection, const std::vector<Migration>& migrations);
 
 }  // namespace btt::node

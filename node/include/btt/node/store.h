@@ -21,8 +21,8 @@
 #include <btt/base/expected.h>
 #include <btt/channels/channel.h>
 #include <btt/channels/deposit.h>
+#include <btt/channels/lifecycle.h>
 #include <btt/tron/channel_messages.h>
-
 
 namespace btt::node {
 
@@ -41,7 +41,7 @@ using StoreResult = Expected<T, StoreError>;
 struct NodeIdentity {
     std::string escrow_address;  // base58
     std::string token_id;
-    std::string chain_id;        // lowercase hex id of the chain's genesis block
+    std::string chain_id;  // lowercase hex id of the chain's genesis block
 };
 
 struct ChainCursor {
@@ -88,6 +88,15 @@ struct ProofRow {
     std::uint32_t leaf_index = 0;
 };
 
+// A committed lifecycle move of one channel (and the close request behind it, if any).
+struct TransitionRow {
+    channels::ChannelId channel;
+    channels::Transition transition;
+    std::optional<channels::Party> party;  // who asked (close requests only)
+    std::optional<tron::Signature> signature;
+    std::int64_t received_at_ms = 0;
+};
+
 struct StoredBatch {
     tron::BatchHeader header;
     tron::Signature signature{};
@@ -118,7 +127,8 @@ public:
     // Every channel not CLOSED, for the in-memory tables.
     [[nodiscard]] StoreResult<std::vector<channels::Channel>> load_live_channels();
     // One channel as stored (nullopt: none), FOR UPDATE when called inside apply_block.
-    [[nodiscard]] StoreResult<std::optional<channels::Channel>> channel(const channels::ChannelId& id);
+    [[nodiscard]] StoreResult<std::optional<channels::Channel>> channel(
+        const channels::ChannelId& id);
 
     // The block's deposits, new channels, deposit updates and the cursor, in one
     // transaction. Refused (nothing written) if the cursor is not at block_number - 1.
@@ -134,13 +144,23 @@ public:
         const channels::ChannelId& channel, channels::Amount amount);
 
     // Group commit (issue 10): the proofs of one batch, the latest state of each channel
-    // they touch, and the batch header, in one transaction. `proofs` are in leaf order.
-    // Refused when a channel's stored amount is not below the new one (never lowers).
-    [[nodiscard]] StoreResult<void> commit_batch(const StoredBatch& batch,
-                                                 const std::vector<ProofRow>& proofs);
+    // they touch, and the batch header (none when `proofs` is empty), then the lifecycle
+    // transitions judged with them, in one transaction. `proofs` are in leaf order.
+    // Refused when a channel's stored amount is not below the new one (never lowers) or a
+    // transition's channel is not in its `from` state.
+    [[nodiscard]] StoreResult<void> commit_batch(
+        const StoredBatch& batch, const std::vector<ProofRow>& proofs,
+        const std::vector<TransitionRow>& transitions = {});
 
     // Statements retried after a deadlock or serialization failure (for metrics).
     [[nodiscard]] std::uint64_t retries() const noexcept { return m_retries; }
+
+    // One unit of work on this store's connection (for the other repositories in node/,
+    // e.g. SettlementStore), with the same reconnect, retry and error translation.
+    template <typename F>
+    auto run_unit(F&& body) {
+        return run(std::forward<F>(body));
+    }
 
 private:
     // Runs one unit of work, reconnecting first if needed, translating exceptions and
