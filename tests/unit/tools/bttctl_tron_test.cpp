@@ -2,12 +2,14 @@
 // input class exits 2 with a reason on stderr.
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include <btt/base/hex.h>
+#include <btt/testkit/actors.h>
 #include <btt/testkit/vectors.h>
 
 #include "bttctl_runner.h"
@@ -403,6 +405,97 @@ TEST(BttctlTron, HelpExitsZero) {
     const auto r = run_ctl({"--help"});
     EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.out.find("proof"), std::string::npos);
+}
+
+// ---- channel close|show and audit reconcile: every input they refuse before any I/O ----
+
+TEST(BttctlNodeCommands, BadChannelIdsAndKeysExitTwoBeforeAnythingIsSent) {
+    const std::string key(64, '1');
+    const std::string chan(64, 'a');
+    const std::vector<Malformed> cases = {
+        {"non-hex id", {"channel", "close", std::string(63, 'a') + "z", "--private-key", key}, "hex"},
+        {"short id", {"channel", "close", std::string(62, 'a'), "--private-key", key}, "32 bytes"},
+        {"long id", {"channel", "close", std::string(66, 'a'), "--private-key", key}, "32 bytes"},
+        {"odd id", {"channel", "close", std::string(63, 'a'), "--private-key", key}, "odd"},
+        {"no id", {"channel", "close", "--private-key", key}, "ID"},
+        {"no key", {"channel", "close", chan}, "--private-key"},
+        {"bad key", {"channel", "close", chan, "--private-key", std::string(64, '0')}, "range"},
+        {"missing key file", {"channel", "close", chan, "--private-key-file", "/nonexistent/btt.key"},
+         "--private-key-file"},
+        {"show: non-hex id", {"channel", "show", std::string(64, 'g')}, "hex"},
+        {"show: short id", {"channel", "show", "00"}, "32 bytes"},
+        {"show: empty node", {"channel", "show", chan, "--node", ""}, "--node"},
+        {"no channel command", {"channel"}, ""},
+    };
+    for (const auto& c : cases) {
+        const auto r = run_ctl(c.args);
+        EXPECT_EQ(r.code, 2) << c.what << ": " << r.err;
+        EXPECT_TRUE(r.out.empty()) << c.what;
+        EXPECT_NE(r.err.find(c.needle), std::string::npos) << c.what << ": " << r.err;
+    }
+}
+
+TEST(BttctlNodeCommands, AnOpenKeyFileIsRefusedForACloseRequest) {
+    char dir_template[] = "/tmp/btt-ctl-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    const std::string path = std::string(dir_template) + "/payee.key";
+    std::ofstream(path) << std::string(64, '1') << "\n";
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write |
+                                           std::filesystem::perms::others_read);
+    const auto r = run_ctl({"channel", "close", std::string(64, 'a'), "--private-key-file", path});
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_NE(r.err.find("chmod 600"), std::string::npos) << r.err;
+    std::filesystem::remove_all(dir_template);
+}
+
+// A config with the four required keys; the key files named in it do not exist, and
+// `audit reconcile` must not need them.
+std::string node_config(const std::string& database_url, const std::string& extra = "") {
+    return "[node]\n"
+           "receipt_key_file = \"/nonexistent/receipt.key\"\n"
+           "[escrow]\n"
+           "address = \"" + btt::testkit::escrow().address().to_base58() + "\"\n"
+           "key_file = \"/nonexistent/escrow.key\"\n"
+           "[database]\n"
+           "url = \"" + database_url + "\"\n" + extra;
+}
+
+TEST(BttctlNodeCommands, AuditReconcileExitsTwoWithTheConfigErrorLine) {
+    char dir_template[] = "/tmp/btt-ctl-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    const std::string dir = dir_template;
+    auto file = [&](const std::string& name, const std::string& text) {
+        const std::string path = dir + "/" + name;
+        std::ofstream(path) << text;
+        return path;
+    };
+    struct Case {
+        std::string what;
+        std::string path;
+        std::string needle;
+    };
+    const std::string url = "postgresql://btt@127.0.0.1:1/btt";
+    const std::vector<Case> cases = {
+        {"missing file", dir + "/absent.toml", "absent.toml"},
+        {"not TOML", file("syntax.toml", "[node\nlisten = "), "syntax.toml"},
+        {"unknown key", file("unknown.toml", node_config(url, "[channels]\nfeebps = 5\n")), "channels.feebps"},
+        {"bad value", file("value.toml", node_config(url, "[channels]\nfee_bps = 20000\n")), "channels.fee_bps"},
+        {"missing database", file("nodb.toml", "[escrow]\naddress = \"" +
+                                                   btt::testkit::escrow().address().to_base58() + "\"\n"),
+         "required"},
+    };
+    for (const auto& c : cases) {
+        const auto r = run_ctl({"--json", "audit", "reconcile", "--config", c.path});
+        EXPECT_EQ(r.code, 2) << c.what << ": " << r.err;
+        EXPECT_TRUE(r.out.empty()) << c.what;
+        EXPECT_NE(r.err.find(c.needle), std::string::npos) << c.what << ": " << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.what << ": " << r.err;
+    }
+    const auto no_config = run_ctl({"audit", "reconcile"});
+    EXPECT_EQ(no_config.code, 2);
+    EXPECT_NE(no_config.err.find("--config"), std::string::npos) << no_config.err;
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -30,6 +30,8 @@ int run(int argc, const char* const* argv) {
     add_proof_commands(app, ctx);
     add_chain_commands(app, ctx);
     add_db_commands(app, ctx);
+    add_channel_commands(app, ctx);
+    add_audit_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

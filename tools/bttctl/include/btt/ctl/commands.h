@@ -17,5 +17,7 @@ void add_message_commands(CLI::App& app, Context& ctx);  // message sign|verify 
 void add_proof_commands(CLI::App& app, Context& ctx);    // proof sign|verify (BTT-CHANNEL-V1)
 void add_chain_commands(CLI::App& app, Context& ctx);    // chain head|block, account, tx send-asset
 void add_db_commands(CLI::App& app, Context& ctx);       // db migrate, db status
+void add_channel_commands(CLI::App& app, Context& ctx);  // channel close|show (a bttnode's API)
+void add_audit_commands(CLI::App& app, Context& ctx);    // audit reconcile
 
 }  // namespace btt::ctl
