@@ -84,8 +84,8 @@ void to_proto(const channels::Channel& c, v1::ChannelInfo& out) {
         out.set_close_cause(channels::cause_token(*c.close_cause));
 }
 
-ChannelService::ChannelService(ServiceInfo info, Intake& intake)
-    : m_info(std::move(info)), m_intake(intake) {}
+ChannelService::ChannelService(ServiceInfo info, Intake& intake, EventBus& events)
+    : m_info(std::move(info)), m_intake(intake), m_events(events) {}
 
 grpc::ServerUnaryReactor* ChannelService::GetNodeInfo(grpc::CallbackServerContext* ctx,
                                                       const v1::GetNodeInfoRequest*,
@@ -129,7 +129,7 @@ grpc::ServerUnaryReactor* ChannelService::GetChannel(grpc::CallbackServerContext
 
 grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult>* ChannelService::StreamProofs(
     grpc::CallbackServerContext*) {
-    return make_proof_stream(m_intake, m_info.inflight_per_stream);
+    return make_proof_stream(m_intake, m_info.inflight_per_stream, m_info.metrics);
 }
 
 grpc::ServerUnaryReactor* ChannelService::CloseChannel(grpc::CallbackServerContext* ctx,
@@ -172,17 +172,19 @@ grpc::ServerUnaryReactor* ChannelService::CloseChannel(grpc::CallbackServerConte
 }
 
 grpc::ServerWriteReactor<v1::ChannelEvent>* ChannelService::WatchChannel(
-    grpc::CallbackServerContext*, const v1::WatchChannelRequest*) {
-    // TODO(#11): channel events come with the settlement engine.
-    class Unimplemented : public grpc::ServerWriteReactor<v1::ChannelEvent> {
-    public:
-        Unimplemented() {
-            Finish(
-                {grpc::StatusCode::UNIMPLEMENTED, "WatchChannel comes with settlement (issue 11)"});
-        }
-        void OnDone() override { delete this; }
-    };
-    return new Unimplemented();
+    grpc::CallbackServerContext*, const v1::WatchChannelRequest* request) {
+    const auto id = channels::ChannelId::from_bytes(as_bytes(request->channel_id()));
+    if (!id) {
+        class Refused : public grpc::ServerWriteReactor<v1::ChannelEvent> {
+        public:
+            Refused() {
+                Finish({grpc::StatusCode::INVALID_ARGUMENT, "channel_id must be 32 bytes"});
+            }
+            void OnDone() override { delete this; }
+        };
+        return new Refused();
+    }
+    return make_watch_stream(m_events, m_intake, *id);
 }
 
 }  // namespace btt::node

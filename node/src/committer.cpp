@@ -158,6 +158,16 @@ void Intake::Committer::commit(std::vector<Item>& items) {
                       std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count());
+        if (intake.m_options.metrics != nullptr) {
+            if (committed) {
+                intake.m_options.metrics->commit(
+                    rows.size() + moves.size(),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                        .count());
+            } else {
+                intake.m_options.metrics->commit_failed();
+            }
+        }
         if (!committed) {
             intake.m_stats.commit_failures.fetch_add(1);
             spdlog::error("intake: batch {} ({} proofs, {} transitions) not committed: {}",
@@ -188,12 +198,29 @@ void Intake::Committer::commit(std::vector<Item>& items) {
         std::uint64_t slot;
         std::uint64_t request_id;
         std::uint64_t amount;
+        std::int64_t received_at_ms;
     };
     std::vector<Answer> answers;
     answers.reserve(leaves.size());
     for (auto* l : leaves) {
         answers.push_back({std::move(l->sink), l->slot, l->request_id,
-                           static_cast<std::uint64_t>(l->amount.value())});
+                           static_cast<std::uint64_t>(l->amount.value()), l->received_at_ms});
+    }
+    // WatchChannel: only built when someone watches (one atomic load otherwise).
+    std::vector<ChannelEvent> events;
+    EventBus* bus = intake.m_options.events;
+    if (bus != nullptr && bus->anyone_watching()) {
+        const auto now = unix_now();
+        for (auto* l : leaves) {
+            events.push_back(
+                {l->channel, "proof_accepted", l->state, l->amount.value(), std::nullopt, now});
+        }
+        for (auto* t : transitions) {
+            const auto& tr = t->transition->transition;
+            events.push_back({t->channel,
+                              tr.to == channels::ChannelState::Closing ? "closing" : "settling",
+                              tr.to, 0, std::nullopt, now});
+        }
     }
     std::vector<std::pair<std::function<void(CloseReply)>, CloseReply>> closes;
     for (auto* t : transitions) {
@@ -204,7 +231,12 @@ void Intake::Committer::commit(std::vector<Item>& items) {
                             CloseReply{CloseOutcome::Done, tr.to, tr.settle_at});
     }
     intake.m_stats.accepted.fetch_add(leaves.size(), std::memory_order_relaxed);
-    boost::asio::post(replier, [batch, answers = std::move(answers), closes = std::move(closes)] {
+    Metrics* metrics = intake.m_options.metrics;
+    boost::asio::post(replier, [batch, answers = std::move(answers), closes = std::move(closes),
+                                events = std::move(events), bus, metrics] {
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
         for (std::size_t i = 0; i < answers.size(); ++i) {
             ProofReply r;
             r.request_id = answers[i].request_id;
@@ -214,9 +246,15 @@ void Intake::Committer::commit(std::vector<Item>& items) {
             r.leaf_index = static_cast<std::uint32_t>(i);
             r.amount = answers[i].amount;
             answers[i].sink->deliver(answers[i].slot, std::move(r));
+            if (metrics != nullptr) {
+                metrics->proof_outcome(channels::Outcome::Accepted, channels::Reject::Internal);
+                metrics->ack_latency(static_cast<double>(now - answers[i].received_at_ms) / 1000.0);
+            }
         }
         for (const auto& [done, reply] : closes)
             done(reply);
+        for (const auto& e : events)
+            bus->publish(e);
     });
     std::vector<Item> dup_items;
     for (auto* d : dups)
@@ -278,6 +316,10 @@ void Intake::Committer::answer_duplicates(std::vector<Item>& dups,
         r.leaf_index = found->second;
         r.amount = r.accepted;
         intake.m_stats.duplicate.fetch_add(1, std::memory_order_relaxed);
+        if (intake.m_options.metrics != nullptr) {
+            intake.m_options.metrics->proof_outcome(channels::Outcome::Duplicate,
+                                                    channels::Reject::Internal);
+        }
         d.sink->deliver(d.slot, std::move(r));
     }
 }
@@ -321,6 +363,8 @@ void Intake::Committer::recover(const std::optional<StoredBatch>& attempted,
     // From here until the rollback reaches the shards, nothing new is accepted, and
     // everything judged before it is answered store_unavailable (older epoch).
     intake.m_store_down.store(true);
+    if (intake.m_options.metrics != nullptr)
+        intake.m_options.metrics->store_available(false);
     const std::uint64_t epoch = intake.m_epoch.fetch_add(1) + 1;
     auto backoff = std::chrono::milliseconds(100);
     // What the database says now about every channel the failed commit touched: it may
@@ -389,6 +433,8 @@ void Intake::Committer::recover(const std::optional<StoredBatch>& attempted,
         });
     }
     intake.m_store_down.store(false);
+    if (intake.m_options.metrics != nullptr)
+        intake.m_options.metrics->store_available(true);
     spdlog::info("intake: database back; resuming at batch {}", tip ? tip->header.seq + 1 : 1);
 }
 

@@ -19,6 +19,7 @@
 #include <btt/node/command_line.h>
 #include <btt/node/config.h>
 #include <btt/node/intake.h>
+#include <btt/node/metrics.h>
 #include <btt/node/migrator.h>
 #include <btt/node/settler.h>
 #include <btt/node/store.h>
@@ -96,10 +97,20 @@ int serve(const Config& config, NodeKeys keys) {
         throw StartupError(mismatch.error().message());
     if (*mismatch)
         throw StartupError(**mismatch);
-    auto channels = store.load_live_channels();
+    auto channels = store.load_channels();
     if (!channels)
         throw StartupError(channels.error().message());
 
+    Metrics metrics{std::string(node_version())};
+    // Healthy until told otherwise: an alert on these must not fire at boot.
+    metrics.store_available(true);
+    metrics.conservation_ok(true);
+    if (!config.node.metrics_listen.empty()) {
+        metrics.serve(config.node.metrics_listen);
+        spdlog::info("metrics on http://{}/metrics (port {})", config.node.metrics_listen,
+                     metrics.port());
+    }
+    EventBus events;
     IntakeOptions intake_options;
     intake_options.database_url = config.database.url;
     intake_options.shards = config.limits.verify_threads != 0
@@ -109,6 +120,8 @@ int serve(const Config& config, NodeKeys keys) {
     intake_options.batch_max = config.limits.batch_max_proofs;
     intake_options.batch_delay = config.limits.batch_max_delay;
     intake_options.rules = rules;
+    intake_options.events = &events;
+    intake_options.metrics = &metrics;
     Intake intake(intake_options, std::move(keys.receipt_key), [] {
         return channels::UnixSeconds{std::chrono::duration_cast<std::chrono::seconds>(
                                          std::chrono::system_clock::now().time_since_epoch())
@@ -122,7 +135,21 @@ int serve(const Config& config, NodeKeys keys) {
     watcher_options.rules = rules;
     watcher_options.poll = config.tron.poll;
     watcher_options.start_block = config.tron.start_block;
+    watcher_options.metrics = &metrics;
     Watcher watcher(watcher_options, client, intake);
+    watcher.on_block = [&events](const BlockChanges& b) {
+        if (!events.anyone_watching())
+            return;
+        const auto now = unix_now();
+        for (const auto& c : b.opened) {
+            events.publish({c.id, "opened", channels::ChannelState::Open, c.deposit.value(),
+                            c.id.bytes(), now});
+        }
+        for (const auto& up : b.topped_up) {
+            events.publish({up.channel, "topped_up", channels::ChannelState::Open,
+                            up.new_deposit.value(), std::nullopt, now});
+        }
+    };
     watcher.start();
 
     SettlerOptions settler_options;
@@ -131,6 +158,8 @@ int serve(const Config& config, NodeKeys keys) {
     settler_options.payout_expiration = config.settlement.payout_expiration;
     settler_options.poll = config.tron.poll;
     settler_options.payout_memo = config.settlement.payout_memo;
+    settler_options.events = &events;
+    settler_options.metrics = &metrics;
     Settler settler(settler_options, client, intake, std::move(keys.escrow_key));
     settler.start();
 
@@ -140,7 +169,8 @@ int serve(const Config& config, NodeKeys keys) {
     info.version = std::string(node_version());
     info.inflight_per_stream = config.limits.inflight_per_stream;
     info.solid_block = [&watcher] { return watcher.applied_block(); };
-    ChannelService service(info, intake);
+    info.metrics = &metrics;
+    ChannelService service(info, intake, events);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -160,7 +190,7 @@ int serve(const Config& config, NodeKeys keys) {
     // The line scripts and tests wait for: where the node listens.
     spdlog::info(
         "bttnode {} listening on {} (port {}); escrow {}, token {}, receipts by {}, "
-        "{} live channel(s)",
+        "{} channel(s)",
         node_version(), config.node.listen, bound_port, config.escrow.address.to_base58(),
         config.channels.token_id, receipt_address, loaded);
 
@@ -195,8 +225,8 @@ int serve(const Config& config, NodeKeys keys) {
     set_serving(false);
     client.cancel();  // no chain call waits out a backoff from here on
     settler.stop();   // between two steps of the outbox: nothing half-done
-    intake.close();  // new proofs: store_unavailable; nothing queued is dropped
-    intake.stop();   // judged, committed and answered
+    intake.close();   // new proofs: store_unavailable; nothing queued is dropped
+    intake.stop();    // judged, committed and answered
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     watcher.stop();
     spdlog::info("bttnode stopped cleanly");

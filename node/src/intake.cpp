@@ -67,6 +67,8 @@ void Intake::reply_now(const std::shared_ptr<ReplySink>& sink, std::uint64_t slo
     r.reason = reason;
     r.accepted = accepted;
     m_stats.rejected.fetch_add(1, std::memory_order_relaxed);
+    if (m_options.metrics != nullptr)
+        m_options.metrics->proof_outcome(channels::Outcome::Rejected, reason);
     sink->deliver(slot, std::move(r));
 }
 
@@ -119,6 +121,7 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
     item.amount = verified->amount;
     item.signature = verified->signature;
     item.received_at_ms = now_ms();
+    item.state = entry->channel.state;
     item.sink = sink;
     item.slot = slot;
     item.request_id = request_id;
@@ -265,6 +268,10 @@ void Intake::mark_closed(const std::vector<channels::ChannelId>& ids) {
 
 void Intake::lookup(const channels::ChannelId& id,
                     std::function<void(std::optional<channels::Channel>)> done) {
+    std::shared_lock gate(m_gate);
+    // Stopping: the shards may be gone; answer now rather than never.
+    if (m_closed)
+        return done(std::nullopt);
     Shard& shard = shard_of(id.bytes());
     boost::asio::post(shard.io, [&shard, id, done = std::move(done)] {
         const auto it = shard.channels.find(id);

@@ -70,6 +70,7 @@ struct Intake::Item {
     channels::Amount amount;
     tron::Signature signature{};
     std::int64_t received_at_ms = 0;
+    channels::ChannelState state = channels::ChannelState::Open;  // when judged
     std::shared_ptr<ReplySink> sink;
     std::uint64_t slot = 0;
     std::uint64_t request_id = 0;

@@ -35,8 +35,13 @@ private:
 
 class ProofStream final : public grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult> {
 public:
-    ProofStream(Intake& intake, std::uint32_t window)
-        : m_intake(intake), m_window(window == 0 ? 1 : window), m_ring(m_window) {
+    ProofStream(Intake& intake, std::uint32_t window, Metrics* metrics)
+        : m_intake(intake),
+          m_window(window == 0 ? 1 : window),
+          m_ring(m_window),
+          m_metrics(metrics) {
+        if (m_metrics != nullptr)
+            m_metrics->active_streams(+1);
         m_sink = std::make_shared<StreamSink>(this);
         StartRead(&m_request);
     }
@@ -130,6 +135,8 @@ public:
     }
 
     void OnDone() override {
+        if (m_metrics != nullptr)
+            m_metrics->active_streams(-1);
         m_sink->detach();
         delete this;
     }
@@ -173,6 +180,7 @@ private:
 
     std::mutex m_mutex;
     std::vector<std::optional<v1::ProofResult>> m_ring;
+    Metrics* m_metrics;
     std::deque<v1::ProofResult> m_out;
     std::uint64_t m_next_slot = 0;
     std::uint64_t m_next_write = 0;
@@ -194,9 +202,10 @@ void StreamSink::deliver(std::uint64_t slot, ProofReply reply) {
 
 }  // namespace
 
-grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult>* make_proof_stream(
-    Intake& intake, std::uint32_t window) {
-    return new ProofStream(intake, window);
+grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult>* make_proof_stream(Intake& intake,
+                                                                              std::uint32_t window,
+                                                                              Metrics* metrics) {
+    return new ProofStream(intake, window, metrics);
 }
 
 }  // namespace btt::node

@@ -75,6 +75,17 @@ LiveAttempt attempt_of(const pqxx::row& r) {
     return a;
 }
 
+// The channels each attempt's payout carries (for WatchChannel's payout events).
+void add_channels(pqxx::transaction_base& txn, std::vector<LiveAttempt>& attempts) {
+    for (auto& a : attempts) {
+        for (const auto& row : txn.exec_params("SELECT channel_id FROM payout_contributions WHERE "
+                                               "payout_id = $1 AND channel_id IS NOT NULL",
+                                               static_cast<std::int64_t>(a.payout_id))) {
+            a.channels.emplace_back(hash_of(row[0]));
+        }
+    }
+}
+
 constexpr const char* kLiveAttempts =
     "SELECT a.txid, a.payout_id, p.amount, a.signed_tx, a.expiration_ms FROM payout_attempts a "
     "JOIN payouts p USING (payout_id) WHERE a.state = 1 ORDER BY a.payout_id";
@@ -269,6 +280,7 @@ StoreResult<std::vector<LiveAttempt>> SettlementStore::live_attempts() {
         std::vector<LiveAttempt> out;
         for (const auto& r : txn.exec(kLiveAttempts))
             out.push_back(attempt_of(r));
+        add_channels(txn, out);
         return out;
     });
 }
@@ -321,6 +333,19 @@ StoreResult<std::vector<channels::ChannelId>> SettlementStore::close_paid_channe
     });
 }
 
+StoreResult<SettlementStore::Counts> SettlementStore::counts() {
+    return run([&](pqxx::connection& c) {
+        pqxx::read_transaction txn(c);
+        const auto r = txn.exec1(
+            "SELECT (SELECT count(*) FROM channels WHERE state IN (1, 2)), "
+            "(SELECT count(*) FROM payouts WHERE state = 1), "
+            "(SELECT count(*) FROM payouts WHERE state = 2), "
+            "(SELECT count(*) FROM payouts WHERE state = 3)");
+        return Counts{r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
+                      r[3].as<std::int64_t>()};
+    });
+}
+
 StoreResult<Liabilities> SettlementStore::liabilities(std::int64_t height,
                                                       const std::string& token_id) {
     return run([&](pqxx::connection& c) {
@@ -328,10 +353,10 @@ StoreResult<Liabilities> SettlementStore::liabilities(std::int64_t height,
         Liabilities out;
         const auto cur = txn.exec("SELECT block_number FROM chain_cursor");
         out.cursor = cur.empty() ? -1 : cur[0][0].as<std::int64_t>();
-        out.incoming =
-            amount_of(txn.exec_params1("SELECT coalesce(sum(amount), 0)::bigint FROM deposits "
-                                       "WHERE token_id = $1 AND block_number <= $2",
-                                       token_id, height)[0]);
+        out.incoming = amount_of(
+            txn.exec_params1("SELECT coalesce(sum(amount), 0)::bigint FROM deposits "
+                             "WHERE token_id = $1 AND block_number <= $2 AND outcome <> 3",
+                             token_id, height)[0]);
         out.paid =
             amount_of(txn.exec_params1("SELECT coalesce(sum(amount), 0)::bigint FROM payouts WHERE "
                                        "token_id = $1 AND state = 3 "

@@ -79,6 +79,17 @@ void Settler::loop() {
     } while (wait(m_options.poll));
 }
 
+void Settler::report() {
+    if (m_options.metrics == nullptr)
+        return;
+    m_options.metrics->payouts_blocked(!m_status.conservation_ok || !m_status.reconciled_ok ||
+                                       !m_status.funded);
+    if (const auto counts = m_store->counts()) {
+        m_options.metrics->open_channels(counts->open_channels);
+        m_options.metrics->payouts_by_state(counts->planned, counts->signed_, counts->confirmed);
+    }
+}
+
 void Settler::window() {
     // Plan first, then move what became due: the moves commit through intake within
     // milliseconds, so everything that fell due together is planned together next window.
@@ -86,6 +97,7 @@ void Settler::window() {
     m_intake.advance_time();
     check_books();
     check_reserves();
+    report();
 }
 
 void Settler::plan() {
@@ -128,24 +140,36 @@ void Settler::check_books() {
         }
         m_books_error = why;
         m_status.conservation_ok = false;
+        if (m_options.metrics != nullptr)
+            m_options.metrics->conservation_ok(false);
         return;
     }
     if (!m_books_error.empty())
         spdlog::info("settlement: conservation holds again; payouts resume");
     m_books_error.clear();
     m_status.conservation_ok = true;
+    if (m_options.metrics != nullptr)
+        m_options.metrics->conservation_ok(true);
 }
 
 void Settler::check_reserves() {
     const auto r = reconcile(*m_store, m_chain, m_options.rules.escrow, m_options.rules.token_id);
     if (!r) {
-        spdlog::warn("reconcile: not judged: {}", r.error().message);
+        // The watcher a block or two behind the solid head is the normal case under fast
+        // blocks: the next window judges. Anything else an operator should see.
+        if (r.error().kind == ReconcileError::Kind::WatcherBehind) {
+            spdlog::debug("reconcile: not judged: {}", r.error().message);
+        } else {
+            spdlog::warn("reconcile: not judged: {}", r.error().message);
+        }
         return;
     }
     m_status.deficit = r->deficit;
     m_status.surplus = r->surplus;
     const bool was_ok = m_status.reconciled_ok.load();
     m_status.reconciled_ok = r->ok();
+    if (m_options.metrics != nullptr)
+        m_options.metrics->reconciled(r->balance, r->liabilities, r->deficit, r->surplus);
     const auto line =
         fmt::format("reconcile: height {} balance {} liabilities {} deficit {} surplus {}",
                     r->height, r->balance, r->liabilities, r->deficit, r->surplus);
@@ -213,6 +237,8 @@ void Settler::sign_due() {
             return;
         }
         ++m_status.attempts_signed;
+        if (m_options.metrics != nullptr)
+            m_options.metrics->payout_attempt("signed");
         crash_point("after_sign");
         spdlog::info("settlement: payout {} signed as {} (attempt {}): {} of {} to {}", p.payout_id,
                      to_hex(built->txid), p.attempts + 1, p.amount.value(), p.token_id,
@@ -226,24 +252,34 @@ void Settler::sign_due() {
 
 void Settler::drive_live() {
     const auto live = m_store->live_attempts();
-    if (!live)
+    if (!live) {
+        note("live payouts not readable: " + live.error().message());
         return;
+    }
     const auto now = std::chrono::steady_clock::now();
     for (const auto& a : *live) {
         const auto fate = m_chain.fate(a.txid.bytes(), a.expiration_ms);
-        if (!fate)
+        if (!fate) {
+            note("payout fate not known: " + fate.error().message);
             continue;  // not judged: next poll
+        }
         switch (*fate) {
             case tron::TxFate::Included: {
                 const auto where = m_chain.solid_inclusion(a.txid.bytes());
                 if (!where || !*where)
                     break;
                 const auto done = m_store->confirm_attempt(a.txid, (*where)->block_number);
-                if (!done)
+                if (!done) {
+                    note("payout " + std::to_string(a.payout_id) +
+                         " not marked confirmed: " + done.error().message());
                     break;
+                }
                 crash_point("after_confirm");
                 ++m_status.payouts_confirmed;
+                if (m_options.metrics != nullptr)
+                    m_options.metrics->payout_attempt("confirmed");
                 m_last_broadcast.erase(a.txid);
+                publish(a, "payout_confirmed");
                 spdlog::info("settlement: payout {} confirmed in block {} ({})", a.payout_id,
                              (*where)->block_number, a.txid.to_hex());
                 break;
@@ -252,6 +288,8 @@ void Settler::drive_live() {
                 // Proven dead: a solidified block past its expiration exists and it is in no
                 // block up to it. Only now may the payout be signed again.
                 if (m_store->kill_attempt(a.txid)) {
+                    if (m_options.metrics != nullptr)
+                        m_options.metrics->payout_attempt("dead");
                     m_last_broadcast.erase(a.txid);
                     spdlog::warn("settlement: payout {}: {} expired unseen; it will be signed anew",
                                  a.payout_id, a.txid.to_hex());
@@ -262,6 +300,8 @@ void Settler::drive_live() {
                 const auto it = m_last_broadcast.find(a.txid);
                 if (it != m_last_broadcast.end() && now - it->second < m_options.rebroadcast)
                     break;
+                if (it == m_last_broadcast.end())
+                    publish(a, "payout_broadcast");
                 m_last_broadcast[a.txid] = now;
                 const auto outcome = m_chain.broadcast(a.signed_tx);
                 crash_point("after_broadcast");
@@ -280,11 +320,34 @@ void Settler::drive_live() {
     }
 }
 
+void Settler::note(const std::string& problem) {
+    // One line per distinct problem, not one per poll.
+    if (problem == m_last_problem)
+        return;
+    m_last_problem = problem;
+    spdlog::warn("settlement: {}", problem);
+}
+
+void Settler::publish(const LiveAttempt& a, const char* kind) {
+    if (m_options.events == nullptr || !m_options.events->anyone_watching())
+        return;
+    for (const auto& id : a.channels) {
+        m_options.events->publish({id, kind, channels::ChannelState::Settling, a.amount.value(),
+                                   a.txid.bytes(), unix_now()});
+    }
+}
+
 void Settler::close_paid() {
     const auto closed = m_store->close_paid_channels();
     if (!closed || closed->empty())
         return;
     m_intake.mark_closed(*closed);
+    if (m_options.events != nullptr) {
+        for (const auto& id : *closed) {
+            m_options.events->publish(
+                {id, "closed", channels::ChannelState::Closed, 0, std::nullopt, unix_now()});
+        }
+    }
     spdlog::info("settlement: {} channel(s) closed, every payout confirmed", closed->size());
 }
 

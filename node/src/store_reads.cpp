@@ -71,12 +71,12 @@ StoredBatch batch_from_row(const pqxx::row& r) {
 
 }  // namespace
 
-StoreResult<std::vector<channels::Channel>> Store::load_live_channels() {
+StoreResult<std::vector<channels::Channel>> Store::load_channels() {
     return run([&](pqxx::connection& c) {
         pqxx::read_transaction txn(c);
         std::vector<channels::Channel> out;
-        for (const auto& row : txn.exec(std::string("SELECT ") + kChannelColumns +
-                                        " FROM channels WHERE state <> 4")) {
+        for (const auto& row :
+             txn.exec(std::string("SELECT ") + kChannelColumns + " FROM channels")) {
             out.push_back(channel_from_row(row));
         }
         return out;

@@ -230,6 +230,11 @@ bool Watcher::catch_up() {
                 on_block(changes);
         }
     }
+    if (m_options.metrics != nullptr) {
+        const auto head = m_client.head();
+        m_options.metrics->chain_heights(head ? head->number : solid->number, solid->number,
+                                         m_applied.load());
+    }
     if (!m_last_error.empty())
         spdlog::info("watcher: recovered; at block {}", m_applied.load());
     m_last_error.clear();

@@ -6,10 +6,14 @@ add_executable(e2e_tests
     e2e/intake_e2e_test.cpp
     e2e/crash_e2e_test.cpp
     e2e/settlement_e2e_test.cpp
+    e2e/settlement_crash_test.cpp
+    e2e/bttload_e2e_test.cpp
 )
-target_compile_definitions(e2e_tests PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>")
-add_dependencies(e2e_tests bttnode)
+target_compile_definitions(e2e_tests PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>"
+    BTTLOAD_EXE="$<TARGET_FILE:bttload>" BTTCTL_EXE="$<TARGET_FILE:bttctl>")
+add_dependencies(e2e_tests bttnode bttload bttctl)
 target_link_libraries(e2e_tests PRIVATE btt_testkit btt_trondev btt_tron_client btt_tron_io
-    btt_channels btt_tron btt_proto_api gRPC::grpc++ GTest::gtest PkgConfig::PQXX)
+    btt_channels btt_tron btt_proto_api gRPC::grpc++ GTest::gtest PkgConfig::PQXX
+    nlohmann_json::nlohmann_json)
 add_test(NAME e2e_tests COMMAND e2e_tests)
 set_tests_properties(e2e_tests PROPERTIES LABELS e2e TIMEOUT 1800)

@@ -1,6 +1,13 @@
 // bttnode end to end: trondev funding -> watcher -> channel OPEN -> streamed proofs with
 // batch receipts; restarts, SIGTERM and the database's view of it all.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
@@ -248,6 +255,71 @@ TEST(NodeE2E, SigtermAnswersWhatIsInFlightAndExitsZero) {
     const auto stored = db_int(rig.database_url(), "SELECT accepted FROM channels");
     EXPECT_GE(stored, static_cast<std::int64_t>(acked));
     EXPECT_NE(rig.node_log().find("stopped cleanly"), std::string::npos);
+}
+
+// A blocking HTTP/1.0 GET on loopback; the body, or "" on any failure.
+std::string http_get(int port, const std::string& path) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return "";
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string out;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+        const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+        if (::send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size())) {
+            char buf[4096];
+            ssize_t n = 0;
+            while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    ::close(fd);
+    const auto body = out.find("\r\n\r\n");
+    return body == std::string::npos ? "" : out.substr(body + 4);
+}
+
+// The value of the first sample line that starts with `series` (name and labels).
+double sample(const std::string& text, const std::string& series) {
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(series, 0) == 0 && line.size() > series.size() && line[series.size()] == ' ') {
+            return std::stod(line.substr(series.size() + 1));
+        }
+    }
+    return -1;
+}
+
+TEST(NodeE2E, MetricsCountProofsByOutcomeAndShowTheChainAndTheBooks) {
+    RigOptions o;
+    o.metrics = true;
+    NodeRig rig(o);
+    rig.start_node();
+    const std::regex line("metrics on http://[^ ]+ \\(port ([0-9]+)\\)");
+    std::smatch m;
+    const auto log = rig.node_log();
+    ASSERT_TRUE(std::regex_search(log, m, line)) << log;
+    const int port = std::stoi(m[1]);
+    const auto id = rig.open_channel(tk::alice(), tk::actor("bob"), 10'000'000);
+    auto stub = rig.stub();
+    ProofSession s(*stub);
+    for (std::uint64_t a = 1; a <= 30; ++a) s.send(proof_request(a, id, a, tk::alice()));
+    s.send(proof_request(31, id, 30, tk::alice()));  // duplicate
+    s.send(proof_request(32, id, 5, tk::alice()));   // amount_not_increasing
+    ASSERT_TRUE(s.finish().ok());
+    const auto text = http_get(port, "/metrics");
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ(sample(text, "bttnode_proofs_total{outcome=\"accepted\",reason=\"none\"}"), 30);
+    EXPECT_EQ(sample(text, "bttnode_proofs_total{outcome=\"duplicate\",reason=\"none\"}"), 1);
+    EXPECT_EQ(sample(text, "bttnode_proofs_total{outcome=\"rejected\",reason=\"amount_not_increasing\"}"), 1);
+    EXPECT_GE(sample(text, "bttnode_watcher_block"), 1);
+    EXPECT_EQ(sample(text, "bttnode_store_up"), 1);
+    EXPECT_EQ(sample(text, "bttnode_conservation_ok"), 1);
+    EXPECT_NE(text.find("bttnode_ack_latency_seconds_count"), std::string::npos);
+    EXPECT_NE(text.find("bttnode_build_info{version=\"0.1.0\"} 1"), std::string::npos);
 }
 
 }  // namespace

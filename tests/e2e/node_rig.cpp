@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -93,7 +94,7 @@ NodeRig::NodeRig(RigOptions options) : m_options(std::move(options)) {
                               10'000'000'000,
                               {{"1002000", 1'000'000'000'000}, {"1000001", 1'000'000'000}}});
     }
-    g.accounts.push_back({m_escrow, 10'000'000'000, {}});
+    if (m_options.escrow_trx > 0) g.accounts.push_back({m_escrow, m_options.escrow_trx, {}});
     m_chain = std::make_unique<trondev::Node>(
         g, trondev::NodeOptions{"127.0.0.1:0", "127.0.0.1:0", true, ""});
     tron::client::ClientOptions co;
@@ -104,7 +105,8 @@ NodeRig::NodeRig(RigOptions options) : m_options(std::move(options)) {
     write_key(m_folder + "/receipt.key", testkit::node_key());
     write_key(m_folder + "/escrow.key", testkit::escrow());
     m_config = m_folder + "/bttnode.toml";
-    std::ofstream(m_config) << "[node]\nlisten = \"127.0.0.1:0\"\nmetrics_listen = \"\"\n"
+    std::ofstream(m_config) << "[node]\nlisten = \"127.0.0.1:0\"\nmetrics_listen = \""
+                            << (m_options.metrics ? "127.0.0.1:0" : "") << "\"\n"
                             << "receipt_key_file = \"" << m_folder << "/receipt.key\"\n"
                             << "[escrow]\naddress = \"" << m_escrow.to_base58() << "\"\n"
                             << "key_file = \"" << m_folder << "/escrow.key\"\n"
@@ -121,7 +123,7 @@ NodeRig::~NodeRig() {
         kill_node();
     m_bridge.reset();
     m_chain.reset();
-    if (::testing::Test::HasFailure()) {
+    if (::testing::Test::HasFailure() || std::uncaught_exceptions() > 0) {
         std::cerr << "e2e: kept " << m_folder << " (node logs) for the failure above\n";
     } else {
         fs::remove_all(m_folder);
@@ -135,7 +137,7 @@ std::string NodeRig::node_log() const {
     return s.str();
 }
 
-void NodeRig::start_node() {
+void NodeRig::start_node(const std::vector<std::string>& env) {
     ++m_starts;
     const std::string log = m_folder + "/bttnode." + std::to_string(m_starts) + ".log";
     const pid_t pid = fork();
@@ -143,12 +145,13 @@ void NodeRig::start_node() {
         const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(fd, 1);
         dup2(fd, 2);
+        for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
         execl(BTTNODE_EXE, BTTNODE_EXE, "--config", m_config.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     m_pid = pid;
     const auto deadline = Clock::now() + std::chrono::seconds(60);
-    const std::regex line("\\(port ([0-9]+)\\)");
+    const std::regex line("listening on [^ ]+ \\(port ([0-9]+)\\)");
     m_node_port = 0;
     while (Clock::now() < deadline) {
         if (m_node_port == 0) {
@@ -167,6 +170,20 @@ void NodeRig::start_node() {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     throw std::runtime_error("bttnode did not become SERVING in 60 s:\n" + node_log());
+}
+
+std::optional<int> NodeRig::wait_node_exit(std::chrono::seconds limit) {
+    if (m_pid <= 0) return std::nullopt;
+    const auto deadline = Clock::now() + limit;
+    int status = 0;
+    while (Clock::now() < deadline) {
+        if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+            m_pid = -1;
+            return status;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::nullopt;
 }
 
 void NodeRig::kill_node() {
@@ -213,6 +230,23 @@ channels::TxId NodeRig::transfer(const tron::PrivateKey& from, const tron::TronA
     const auto outcome = m_bridge->broadcast(tron::signed_transaction_bytes(built.raw_data, sig));
     if (!outcome || outcome->kind != tron::BroadcastClass::Accepted) {
         throw std::runtime_error("funding transfer not accepted: " +
+                                 (outcome ? outcome->message : outcome.error().message));
+    }
+    return channels::TxId(built.txid);
+}
+
+channels::TxId NodeRig::transfer_trx(const tron::PrivateKey& from, const tron::TronAddress& to,
+                                     std::int64_t sun) {
+    const auto solid = m_bridge->solid_head().value();
+    const auto head = m_bridge->head().value();
+    const auto built = tron::build_transfer({std::nullopt, from.address(), to, sun,
+                                             tron::tapos_from_block(solid.number, solid.id),
+                                             head.timestamp + 60'000, head.timestamp, {}})
+                           .value();
+    const tron::Signature sig[] = {tron::sign_transaction(from, built.txid)};
+    const auto outcome = m_bridge->broadcast(tron::signed_transaction_bytes(built.raw_data, sig));
+    if (!outcome || outcome->kind != tron::BroadcastClass::Accepted) {
+        throw std::runtime_error("TRX transfer not accepted: " +
                                  (outcome ? outcome->message : outcome.error().message));
     }
     return channels::TxId(built.txid);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <btt/channel/v1/channel.grpc.pb.h>
 #include <grpcpp/grpcpp.h>
@@ -26,6 +27,8 @@ struct RigOptions {
     std::int64_t block_ms = 100;
     std::int64_t solid_lag = 2;
     std::string extra_config;  // TOML lines appended to the generated config
+    std::int64_t escrow_trx = 10'000'000'000;  // sun; 0: the escrow starts without TRX
+    bool metrics = false;                       // serve /metrics on a free port
 };
 
 class NodeRig {
@@ -34,7 +37,10 @@ public:
     ~NodeRig();
 
     // bttnode: start (waits until its health check says SERVING), SIGKILL, SIGTERM.
-    void start_node();
+    // `env`: NAME=VALUE pairs set for this start only (e.g. BTT_TEST_CRASH_AT=after_sign).
+    void start_node(const std::vector<std::string>& env = {});
+    // Waits (bounded) for the node to exit by itself; its exit status, or nullopt.
+    std::optional<int> wait_node_exit(std::chrono::seconds limit);
     void kill_node();  // kill -9, waits for the process to be gone
     int stop_node();   // SIGTERM; returns the exit code (-1 if it had to be killed)
     [[nodiscard]] bool node_running() const { return m_pid > 0; }
@@ -48,13 +54,20 @@ public:
     [[nodiscard]] trondev::Node& chain() { return *m_chain; }
     [[nodiscard]] tron::client::TronClient& bridge() { return *m_bridge; }
     [[nodiscard]] const std::string& folder() const { return m_folder; }
+    [[nodiscard]] const std::string& config_path() const { return m_config; }
     [[nodiscard]] std::string node_log() const;
     [[nodiscard]] tron::TronAddress escrow() const { return m_escrow; }
+    // trondev's full-node and solidity addresses (host:port).
+    [[nodiscard]] std::pair<std::string, std::string> chain_addresses() const {
+        return {"127.0.0.1:" + std::to_string(m_chain->wallet_port()),
+                "127.0.0.1:" + std::to_string(m_chain->solidity_port())};
+    }
 
     // A TRC-10 transfer from `from` (a funded genesis account) with `memo`; returns the
     // txid once the full node accepted it into its pending pool.
     channels::TxId transfer(const tron::PrivateKey& from, const tron::TronAddress& to,
                             const std::string& token, std::int64_t amount, const std::string& memo);
+    channels::TxId transfer_trx(const tron::PrivateKey& from, const tron::TronAddress& to, std::int64_t sun);
     // Opens a channel alice -> bob (deposit, expiry = now + 1 day) and waits until the
     // node reports it OPEN.
     channels::ChannelId open_channel(const tron::PrivateKey& payer, const tron::TronAddress& payee,

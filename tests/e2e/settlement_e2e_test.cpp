@@ -1,5 +1,6 @@
 // Settlement end to end (issue 11): closes by payee and payer, expiry, netted payouts that
 // land on chain exactly once, CloseChannel's statuses, and reconciliation.
+#include <algorithm>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -220,6 +221,47 @@ TEST(SettlementE2E, TwoHundredChannelsToTwentyPayeesSettleInNettedPayouts) {
     EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payouts"), 22);
     EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts WHERE state = 3"),
               db_int(rig.database_url(), "SELECT count(*) FROM payouts"));
+}
+
+TEST(SettlementE2E, WatchChannelStreamsEveryEventUntilTheChannelCloses) {
+    NodeRig rig(fast_settlement());
+    rig.start_node();
+    const auto id = rig.open_channel(tk::alice(), tk::actor("bob"), 10'000'000);
+    auto stub = rig.stub();
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    v1::WatchChannelRequest req;
+    req.set_channel_id(str(id.bytes()));
+    auto reader = stub->WatchChannel(&ctx, req);
+    std::vector<v1::ChannelEvent> seen;
+    std::thread collect([&] {
+        v1::ChannelEvent e;
+        while (reader->Read(&e)) seen.push_back(e);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // subscribed by now
+    pay(rig, id, 3'000'000);
+    ASSERT_TRUE(close(rig, id, tk::actor_key("bob")).ok());
+    collect.join();
+    EXPECT_TRUE(reader->Finish().ok());
+    std::vector<std::string> kinds;
+    for (const auto& e : seen) {
+        kinds.push_back(e.kind());
+        EXPECT_EQ(e.channel_id(), str(id.bytes()));
+    }
+    ASSERT_GE(kinds.size(), 5u);
+    EXPECT_EQ(kinds.front(), "proof_accepted");
+    EXPECT_EQ(seen.front().amount(), 3'000'000);
+    EXPECT_EQ(kinds[1], "settling");
+    EXPECT_EQ(kinds.back(), "closed");
+    EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "payout_confirmed"), 2);  // bob's share, alice's refund
+    EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "payout_broadcast"), 2);
+    // Unknown channels are NOT_FOUND.
+    grpc::ClientContext ctx2;
+    req.set_channel_id(std::string(32, '\x07'));
+    auto none = stub->WatchChannel(&ctx2, req);
+    v1::ChannelEvent e;
+    EXPECT_FALSE(none->Read(&e));
+    EXPECT_EQ(none->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

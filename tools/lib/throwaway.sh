@@ -87,5 +87,5 @@ TOML
     node_pid=$!
     for _ in $(seq 1 300); do grep -q 'health: SERVING' "$work/bttnode.log" && break; sleep 0.1; done
     grep -q 'health: SERVING' "$work/bttnode.log" || { cat "$work/bttnode.log" >&2; return 1; }
-    node="127.0.0.1:$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/bttnode.log" | head -1)"
+    node="127.0.0.1:$(sed -n 's/.*listening on [^ ]* (port \([0-9]*\)).*/\1/p' "$work/bttnode.log" | head -1)"
 }

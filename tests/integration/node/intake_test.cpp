@@ -23,7 +23,7 @@ struct IntakeRig {
     void start(IntakeOptions options = {}) {
         options.database_url = url;
         intake = std::make_unique<Intake>(options, node_key_copy(), clock.clock());
-        intake->start(store.load_live_channels().value());
+        intake->start(store.load_channels().value());
     }
     void restart() {
         intake->stop();

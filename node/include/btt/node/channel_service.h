@@ -9,7 +9,9 @@
 #include <btt/channel/v1/channel.grpc.pb.h>
 
 #include <btt/channels/rules.h>
+#include <btt/node/events.h>
 #include <btt/node/intake.h>
+#include <btt/node/metrics.h>
 
 namespace btt::node {
 
@@ -19,11 +21,12 @@ struct ServiceInfo {
     std::string version;
     std::uint32_t inflight_per_stream = 256;
     std::function<std::int64_t()> solid_block;  // the last block the watcher applied
+    Metrics* metrics = nullptr;                 // active streams (optional)
 };
 
 class ChannelService final : public btt::channel::v1::ChannelService::CallbackService {
 public:
-    ChannelService(ServiceInfo info, Intake& intake);
+    ChannelService(ServiceInfo info, Intake& intake, EventBus& events);
 
     grpc::ServerUnaryReactor* GetNodeInfo(grpc::CallbackServerContext* ctx,
                                           const btt::channel::v1::GetNodeInfoRequest* request,
@@ -43,15 +46,20 @@ public:
 private:
     ServiceInfo m_info;
     Intake& m_intake;
+    EventBus& m_events;
 };
 
 // The wire form of an engine reply (receipt and audit path included).
 void to_proto(const ProofReply& reply, btt::channel::v1::ProofResult& out);
 void to_proto(const channels::Channel& channel, btt::channel::v1::ChannelInfo& out);
 
+// A WatchChannel call.
+[[nodiscard]] grpc::ServerWriteReactor<btt::channel::v1::ChannelEvent>* make_watch_stream(
+    EventBus& bus, Intake& intake, const channels::ChannelId& id);
+
 // A bidirectional StreamProofs call (exposed for tests of flow control).
 [[nodiscard]] grpc::ServerBidiReactor<btt::channel::v1::ProofRequest,
                                       btt::channel::v1::ProofResult>*
-make_proof_stream(Intake& intake, std::uint32_t window);
+make_proof_stream(Intake& intake, std::uint32_t window, Metrics* metrics = nullptr);
 
 }  // namespace btt::node

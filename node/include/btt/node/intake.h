@@ -33,6 +33,8 @@
 #include <btt/channels/lifecycle.h>
 #include <btt/channels/proof.h>
 #include <btt/channels/rules.h>
+#include <btt/node/events.h>
+#include <btt/node/metrics.h>
 #include <btt/node/store.h>
 #include <btt/tron/channel_messages.h>
 #include <btt/tron/keys.h>
@@ -85,7 +87,9 @@ struct CloseReply {
 
 struct IntakeOptions {
     std::string database_url;
-    channels::Rules rules;  // settle delay and expiry grace for the lifecycle moves
+    channels::Rules rules;       // settle delay and expiry grace for the lifecycle moves
+    EventBus* events = nullptr;  // proof_accepted, closing, settling (optional)
+    Metrics* metrics = nullptr;  // optional
     unsigned shards = 2;
     std::size_t queue_limit = 65536;  // proofs queued across shards before `overloaded`
     std::size_t batch_max = 1000;
@@ -133,7 +137,11 @@ public:
     void lookup(const channels::ChannelId& id,
                 std::function<void(std::optional<channels::Channel>)> done);
 
-    void set_paused(bool paused) { m_paused.store(paused); }
+    void set_paused(bool paused) {
+        m_paused.store(paused);
+        if (m_options.metrics != nullptr)
+            m_options.metrics->intake_paused(paused);
+    }
     [[nodiscard]] bool is_store_down() const { return m_store_down.load(); }
     [[nodiscard]] const IntakeStats& stats() const { return m_stats; }
 

@@ -30,6 +30,7 @@ struct LiveAttempt {
     channels::Amount amount;
     Bytes signed_tx;
     std::int64_t expiration_ms = 0;
+    std::vector<channels::ChannelId> channels;  // whose shares or refunds it carries
 };
 
 struct StoredLedger {
@@ -39,8 +40,11 @@ struct StoredLedger {
     std::vector<channels::StoredUnclaimed> unclaimed;
 };
 
-// Liabilities at one solidified height H (DESIGN §8 "Conservation and reconciliation"):
-// every token that came in at or below H, less every payout confirmed at or below H.
+// Liabilities at one solidified height H (DESIGN §5, §8 "Conservation and
+// reconciliation"): every token that came in at or below H (open deposits, top-ups,
+// unclaimed transfers owed back; not what peer escrows sent, which is held for the
+// operator and owed to nobody), less every payout confirmed at or below H. Retained fees
+// stay in: they are part of what came in and never left.
 struct Liabilities {
     std::int64_t cursor = -1;              // the watcher's cursor (must be >= H to judge)
     channels::Amount incoming;             // deposits of the token in blocks <= H
@@ -81,6 +85,12 @@ public:
     [[nodiscard]] StoreResult<void> kill_attempt(const channels::TxId& txid);
     // SETTLING channels whose payouts are all confirmed become CLOSED; their ids.
     [[nodiscard]] StoreResult<std::vector<channels::ChannelId>> close_paid_channels();
+
+    // For metrics: OPEN and CLOSING channels, payouts by state.
+    struct Counts {
+        std::int64_t open_channels = 0, planned = 0, signed_ = 0, confirmed = 0;
+    };
+    [[nodiscard]] StoreResult<Counts> counts();
 
     [[nodiscard]] StoreResult<Liabilities> liabilities(std::int64_t height,
                                                        const std::string& token_id);

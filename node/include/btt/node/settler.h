@@ -23,6 +23,8 @@
 #include <thread>
 
 #include <btt/channels/rules.h>
+#include <btt/node/events.h>
+#include <btt/node/metrics.h>
 #include <btt/node/reconcile.h>
 #include <btt/node/settlement_store.h>
 #include <btt/tron/keys.h>
@@ -43,6 +45,8 @@ struct SettlerOptions {
     bool payout_memo = false;
     // Resend the same bytes of a live payout at most this often.
     std::chrono::milliseconds rebroadcast{3000};
+    EventBus* events = nullptr;  // payout_broadcast, payout_confirmed, closed (optional)
+    Metrics* metrics = nullptr;  // optional
 };
 
 // What operators see (metrics, logs, AdminService later).
@@ -77,6 +81,9 @@ private:
     void sign_due();
     void drive_live();
     void close_paid();
+    void publish(const LiveAttempt& attempt, const char* kind);
+    void note(const std::string& problem);
+    void report();
     bool wait(std::chrono::milliseconds d);
 
     SettlerOptions m_options;
@@ -86,7 +93,7 @@ private:
     std::unique_ptr<SettlementStore> m_store;
     SettlerStatus m_status;
     std::map<channels::TxId, std::chrono::steady_clock::time_point> m_last_broadcast;
-    std::string m_books_error, m_fund_error;
+    std::string m_books_error, m_fund_error, m_last_problem;
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stopping = false;

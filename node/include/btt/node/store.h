@@ -124,8 +124,11 @@ public:
     // Sets the cursor when none exists yet (first start); no-op otherwise.
     [[nodiscard]] StoreResult<void> init_cursor(const ChainCursor& cursor);
 
-    // Every channel not CLOSED, for the in-memory tables.
-    [[nodiscard]] StoreResult<std::vector<channels::Channel>> load_live_channels();
+    // Every channel, for intake's in-memory tables. CLOSED ones too: a proof resent to a
+    // closed channel must still be answered DUPLICATE or channel_not_open, not
+    // unknown_channel, and GetChannel must find it. TODO(#12): evict long-closed channels
+    // to a database lookup once memory matters more than that.
+    [[nodiscard]] StoreResult<std::vector<channels::Channel>> load_channels();
     // One channel as stored (nullopt: none), FOR UPDATE when called inside apply_block.
     [[nodiscard]] StoreResult<std::optional<channels::Channel>> channel(
         const channels::ChannelId& id);

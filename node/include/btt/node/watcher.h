@@ -17,6 +17,7 @@
 
 #include <btt/channels/deposit.h>
 #include <btt/channels/rules.h>
+#include <btt/node/metrics.h>
 #include <btt/node/store.h>
 
 namespace protocol {
@@ -48,6 +49,7 @@ struct WatcherOptions {
     channels::Rules rules;
     std::chrono::milliseconds poll{1000};
     std::int64_t start_block = -1;  // first block to scan on a fresh database; -1: solid head
+    Metrics* metrics = nullptr;     // chain heights (optional)
 };
 
 class Watcher {
