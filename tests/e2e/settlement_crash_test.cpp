@@ -263,5 +263,39 @@ TEST(SettlementReconcile, ADeficitStopsPayoutsUntilALaterReconciliationClearsIt)
     EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM deposits WHERE outcome = 3"), 1);
 }
 
+TEST(SettlementConservation, ATamperedStoredSplitStopsSigningUntilTheBooksBalanceAgain) {
+    NodeRig rig(fast());
+    rig.start_node();
+    Story story;
+    story.open(rig, 2);
+    ASSERT_TRUE(story.close(rig, 0).ok());
+    rig.wait_channel(story.lines[0].id, [](const auto& c) { return c && c->state() == v1::CHANNEL_STATE_CLOSED; });
+    const auto exec = [&](const std::string& sql) {
+        pqxx::connection c(rig.database_url());
+        pqxx::work t(c);
+        t.exec(sql);
+        t.commit();
+    };
+    // Someone edits the first channel's stored fee (and payee share, so the split still
+    // adds up row by row): only the books as a whole can tell.
+    const auto first = "'\\x" + story.lines[0].id.to_hex() + "'";
+    exec("UPDATE settlements SET fee = fee + 1, payee_amount = payee_amount - 1 WHERE channel_id = " + first);
+    const auto attempts_before = db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts");
+    ASSERT_TRUE(story.close(rig, 1).ok());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (rig.node_log().find("conservation check failed") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_NE(rig.node_log().find("conservation check failed"), std::string::npos) << rig.node_log();
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts"), attempts_before)
+        << "signed a payout while the books did not balance";
+    // Put the row back: signing resumes by itself and everything settles exactly.
+    exec("UPDATE settlements SET fee = fee - 1, payee_amount = payee_amount + 1 WHERE channel_id = " + first);
+    story.expect_settled_exactly(rig);
+    EXPECT_NE(rig.node_log().find("conservation holds again"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace btt::e2e
