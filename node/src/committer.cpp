@@ -262,6 +262,18 @@ void Intake::Committer::commit(std::vector<Item>& items) {
     answer_duplicates(dup_items, batch);
 }
 
+void Intake::Committer::answer_stale() {
+    // Judged before the failure was known (older epoch): answer them now rather than after
+    // the outage, however long it lasts. Nothing judged since reaches the queue.
+    std::vector<Item> stale;
+    {
+        std::lock_guard lock(mutex);
+        stale.swap(queue);
+    }
+    for (auto& it : stale)
+        fail(it);
+}
+
 void Intake::Committer::fail(Item& it) {
     if (it.kind == Item::Kind::Transition) {
         if (it.on_transition)
@@ -408,6 +420,7 @@ void Intake::Committer::recover(const std::optional<StoredBatch>& attempted,
             break;
         }
         spdlog::warn("intake: database unavailable ({}); retrying in {} ms", why, backoff.count());
+        answer_stale();
         if (!sleep_for(backoff))
             return;
         backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));

@@ -120,6 +120,7 @@ private:
     void recover(const std::optional<StoredBatch>& attempted,
                  const std::vector<CommittedUpdate>& touched);
     void fail(Item& item);
+    void answer_stale();
     void post_committed(std::vector<CommittedUpdate> updates);
     bool sleep_for(std::chrono::milliseconds d);
 };
