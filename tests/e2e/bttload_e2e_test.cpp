@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -63,9 +64,17 @@ TEST(BttloadE2E, OpensChannelsStreamsProofsAndReportsAnErrorFreeJsonSummary) {
 }
 
 TEST(BttloadE2E, ExitsThreeWhenNoNodeAnswers) {
-    const auto [code, out] = run(std::string(BTTLOAD_EXE) +
-                                 " --node 127.0.0.1:1 --call-timeout-s 1 --channels-file /nonexistent --proofs 1 --json 2>/dev/null");
-    EXPECT_NE(code, 0);
+    // A well-formed channels file, so the only thing wrong is the node nobody runs.
+    const auto dir = std::filesystem::temp_directory_path() / "btt-bttload-exit3";
+    std::filesystem::create_directories(dir);
+    const auto file = (dir / "channels").string();
+    std::ofstream(file) << "# btt-load-channels/1\n" << std::string(64, 'a') << ' '
+                        << tk::actor_key("alice").to_hex() << " 0\n";
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const auto [code, out] = run(std::string(BTTLOAD_EXE) + " --node 127.0.0.1:1 --call-timeout-s 1 --channels-file " +
+                                 file + " --proofs 1 --json 2>/dev/null");
+    std::filesystem::remove_all(dir);
+    EXPECT_EQ(code, 3) << out;
 }
 
 }  // namespace

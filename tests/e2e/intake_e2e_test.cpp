@@ -21,12 +21,6 @@ namespace {
 
 namespace tk = btt::testkit;
 
-std::int64_t db_int(const std::string& url, const std::string& sql) {
-    pqxx::connection c(url);
-    pqxx::read_transaction t(c);
-    return t.exec1(sql)[0].as<std::int64_t>();
-}
-
 TEST(NodeE2E, AFundingTransferOpensAChannelOnlyOnceSolidified) {
     NodeRig rig;
     rig.start_node();
@@ -78,7 +72,7 @@ TEST(NodeE2E, TopUpsCountAndEveryTransferThatOpensNothingIsRecordedUnclaimed) {
     rig.transfer(tk::carol(), rig.escrow(), "1002000", 1'000'000,
                  "btt-channel:v1:topup:" + id.to_hex());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (db_int(rig.database_url(), "SELECT count(*) FROM deposits WHERE outcome = 4") < 4 &&
+    while (rig.db_int("SELECT count(*) FROM deposits WHERE outcome = 4") < 4 &&
            std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -212,14 +206,14 @@ TEST(NodeE2E, ARestartReloadsChannelsAndTheWatcherResumesAtItsCursor) {
     // While the node is down, another channel is funded: the restarted watcher finds it.
     const auto txid = rig.transfer(tk::carol(), rig.escrow(), "1002000", 4'000'000,
                                    rig.open_memo(tk::actor("dave")));
-    const auto cursor_before = db_int(rig.database_url(), "SELECT block_number FROM chain_cursor");
+    const auto cursor_before = rig.db_int("SELECT block_number FROM chain_cursor");
     rig.start_node();
     const auto second = rig.wait_channel(channels::channel_id_of(txid),
                                          [](const auto& c) { return c.has_value(); });
     EXPECT_EQ(second->payer(), tk::carol().address().to_base58());
-    EXPECT_GE(db_int(rig.database_url(), "SELECT block_number FROM chain_cursor"), cursor_before);
+    EXPECT_GE(rig.db_int("SELECT block_number FROM chain_cursor"), cursor_before);
     // No block was applied twice: one deposit row per transfer.
-    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM deposits"), 2);
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM deposits"), 2);
     const auto reloaded = rig.wait_channel(first, [](const auto&) { return true; });
     EXPECT_EQ(reloaded->accepted(), 20);
     auto stub2 = rig.stub();
@@ -252,7 +246,7 @@ TEST(NodeE2E, SigtermAnswersWhatIsInFlightAndExitsZero) {
         if (r.outcome() == v1::OUTCOME_ACCEPTED)
             acked = std::max(acked, r.accepted());
     }
-    const auto stored = db_int(rig.database_url(), "SELECT accepted FROM channels");
+    const auto stored = rig.db_int("SELECT accepted FROM channels");
     EXPECT_GE(stored, static_cast<std::int64_t>(acked));
     EXPECT_NE(rig.node_log().find("stopped cleanly"), std::string::npos);
 }

@@ -296,6 +296,18 @@ std::optional<v1::ChannelInfo> NodeRig::wait_channel(
                              " did not reach the expected state in time");
 }
 
+std::int64_t NodeRig::token_balance(const tron::TronAddress& a) {
+    const auto b = m_bridge->account(a, /*solidified=*/true).value();
+    const auto it = b.tokens.find("1002000");
+    return it == b.tokens.end() ? 0 : it->second;
+}
+
+std::int64_t NodeRig::db_int(const std::string& sql) const {
+    pqxx::connection c(m_database);
+    pqxx::read_transaction t(c);
+    return t.exec1(sql)[0].as<std::int64_t>();
+}
+
 void NodeRig::wait_watcher_caught_up(std::chrono::seconds limit) {
     const auto target = m_bridge->solid_head().value().number;
     auto s = stub();

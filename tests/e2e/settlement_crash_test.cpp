@@ -34,18 +34,6 @@ RigOptions fast(const std::string& channel_keys = "") {
     return o;
 }
 
-std::int64_t token_balance(NodeRig& rig, const tron::TronAddress& a) {
-    const auto b = rig.bridge().account(a, /*solidified=*/true).value();
-    const auto it = b.tokens.find("1002000");
-    return it == b.tokens.end() ? 0 : it->second;
-}
-
-std::int64_t db_int(const std::string& url, const std::string& sql) {
-    pqxx::connection c(url);
-    pqxx::read_transaction t(c);
-    return t.exec1(sql)[0].as<std::int64_t>();
-}
-
 // A little ledger: channels from alice and carol to bob and dave, each paid some amount;
 // what every party must end with is known in advance.
 struct Story {
@@ -60,8 +48,8 @@ struct Story {
     std::map<std::string, std::int64_t> start;  // token balances before
 
     void open(NodeRig& rig, int n) {
-        for (const auto* who : {"alice", "carol", "bob", "dave"}) start[who] = token_balance(rig, tk::actor(who));
-        start["escrow"] = token_balance(rig, rig.escrow());
+        for (const auto* who : {"alice", "carol", "bob", "dave"}) start[who] = rig.token_balance(tk::actor(who));
+        start["escrow"] = rig.token_balance(rig.escrow());
         rig.chain().faults().paused = true;  // all in one block
         for (int i = 0; i < n; ++i) {
             const auto* payer = i % 2 ? &tk::alice() : &tk::carol();
@@ -107,7 +95,7 @@ struct Story {
             fees += fee;
         }
         for (const auto* who : {"bob", "dave"}) {
-            EXPECT_EQ(token_balance(rig, tk::actor(who)), want[who]) << who << " paid wrongly";
+            EXPECT_EQ(rig.token_balance(tk::actor(who)), want[who]) << who << " paid wrongly";
         }
         // Payers paid exactly what they signed (deposits went out, refunds came back).
         for (const auto* who : {"alice", "carol"}) {
@@ -115,14 +103,13 @@ struct Story {
             for (const auto& l : lines) {
                 if (l.payer->address() == tk::actor(who)) spent += l.paid;
             }
-            EXPECT_EQ(token_balance(rig, tk::actor(who)), start[who] - spent) << who << " refunded wrongly";
+            EXPECT_EQ(rig.token_balance(tk::actor(who)), start[who] - spent) << who << " refunded wrongly";
         }
-        EXPECT_EQ(token_balance(rig, rig.escrow()), start["escrow"] + fees);
-        const auto& url = rig.database_url();
-        EXPECT_EQ(db_int(url, "SELECT count(*) FROM payouts WHERE state <> 3"), 0);
-        EXPECT_EQ(db_int(url, "SELECT count(*) FROM payout_attempts WHERE state = 3"),
-                  db_int(url, "SELECT count(*) FROM payouts"));
-        EXPECT_EQ(db_int(url, "SELECT count(*) FROM payout_attempts WHERE state = 1"), 0);
+        EXPECT_EQ(rig.token_balance(rig.escrow()), start["escrow"] + fees);
+        EXPECT_EQ(rig.db_int("SELECT count(*) FROM payouts WHERE state <> 3"), 0);
+        EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts WHERE state = 3"),
+                  rig.db_int("SELECT count(*) FROM payouts"));
+        EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts WHERE state = 1"), 0);
         // And the auditor's view agrees: bttctl reads the database and the solidity node
         // itself. Retried briefly: the node's watcher may be a block behind the solid head.
         std::string out;
@@ -209,7 +196,7 @@ TEST(SettlementFaults, BusyUnavailableSlowAndDroppingChainsEndWithEveryPayoutCon
     }
     // Let the faults bite for a while, then let the chain recover so the test ends.
     std::this_thread::sleep_for(std::chrono::seconds(8));
-    const auto dead = db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts WHERE state = 2");
+    const auto dead = rig.db_int("SELECT count(*) FROM payout_attempts WHERE state = 2");
     f.busy_rate = 0;
     f.unavailable_rate = 0;
     f.latency_ms = 0;
@@ -227,7 +214,7 @@ TEST(SettlementFunds, AnEscrowWithoutTrxPaysNothingUntilFundedThenPaysEverything
     story.open(rig, 3);
     for (std::size_t i = 0; i < story.lines.size(); ++i) ASSERT_TRUE(story.close(rig, i).ok());
     std::this_thread::sleep_for(std::chrono::seconds(4));
-    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts"), 0)
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 0)
         << "signed while the escrow could not pay";
     EXPECT_NE(rig.node_log().find("payouts wait for funds"), std::string::npos);
     rig.transfer_trx(tk::alice(), rig.escrow(), 100'000'000);
@@ -254,13 +241,13 @@ TEST(SettlementReconcile, ADeficitStopsPayoutsUntilALaterReconciliationClearsIt)
     ASSERT_NE(rig.node_log().find("deficit 500000"), std::string::npos) << rig.node_log();
     for (std::size_t i = 0; i < story.lines.size(); ++i) ASSERT_TRUE(story.close(rig, i).ok());
     std::this_thread::sleep_for(std::chrono::seconds(3));
-    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts"), 0)
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 0)
         << "signed payouts during a deficit";
     // The shard sends them back (held, not owed): payouts resume by themselves.
     rig.transfer(tk::actor_key("operator-shard"), rig.escrow(), "1002000", 500'000, "");
     story.start["escrow"] += 500'000;
     story.expect_settled_exactly(rig);
-    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM deposits WHERE outcome = 3"), 1);
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM deposits WHERE outcome = 3"), 1);
 }
 
 TEST(SettlementConservation, ATamperedStoredSplitStopsSigningUntilTheBooksBalanceAgain) {
@@ -280,7 +267,7 @@ TEST(SettlementConservation, ATamperedStoredSplitStopsSigningUntilTheBooksBalanc
     // adds up row by row): only the books as a whole can tell.
     const auto first = "'\\x" + story.lines[0].id.to_hex() + "'";
     exec("UPDATE settlements SET fee = fee + 1, payee_amount = payee_amount - 1 WHERE channel_id = " + first);
-    const auto attempts_before = db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts");
+    const auto attempts_before = rig.db_int("SELECT count(*) FROM payout_attempts");
     ASSERT_TRUE(story.close(rig, 1).ok());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (rig.node_log().find("conservation check failed") == std::string::npos &&
@@ -289,7 +276,7 @@ TEST(SettlementConservation, ATamperedStoredSplitStopsSigningUntilTheBooksBalanc
     }
     ASSERT_NE(rig.node_log().find("conservation check failed"), std::string::npos) << rig.node_log();
     std::this_thread::sleep_for(std::chrono::seconds(2));
-    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts"), attempts_before)
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), attempts_before)
         << "signed a payout while the books did not balance";
     // Put the row back: signing resumes by itself and everything settles exactly.
     exec("UPDATE settlements SET fee = fee - 1, payee_amount = payee_amount + 1 WHERE channel_id = " + first);

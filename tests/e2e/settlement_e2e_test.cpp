@@ -26,18 +26,6 @@ RigOptions fast_settlement(const std::string& more = "") {
     return o;
 }
 
-std::int64_t token_balance(NodeRig& rig, const tron::TronAddress& a) {
-    const auto b = rig.bridge().account(a, /*solidified=*/true).value();
-    const auto it = b.tokens.find("1002000");
-    return it == b.tokens.end() ? 0 : it->second;
-}
-
-std::int64_t db_int(const std::string& url, const std::string& sql) {
-    pqxx::connection c(url);
-    pqxx::read_transaction t(c);
-    return t.exec1(sql)[0].as<std::int64_t>();
-}
-
 grpc::Status close(NodeRig& rig, const channels::ChannelId& id, const tron::PrivateKey& who,
                    v1::CloseResult* out = nullptr) {
     auto stub = rig.stub();
@@ -78,7 +66,7 @@ TEST(SettlementE2E, APayeeCloseSettlesAtOnceAndPaysExactlyThePlan) {
     NodeRig rig(fast_settlement());
     rig.start_node();
     const auto bob = tk::actor("bob");
-    const auto alice_before = token_balance(rig, tk::alice().address());
+    const auto alice_before = rig.token_balance(tk::alice().address());
     const auto id = rig.open_channel(tk::alice(), bob, 10'000'000);
     pay(rig, id, 4'000'000);
     v1::CloseResult result;
@@ -89,11 +77,11 @@ TEST(SettlementE2E, APayeeCloseSettlesAtOnceAndPaysExactlyThePlan) {
     const auto closed = wait_state(rig, id, v1::CHANNEL_STATE_CLOSED);
     EXPECT_EQ(closed.close_cause(), "payee_request");
     // 1 % fee stays in the escrow; bob gets 3,960,000; alice 6,000,000 back.
-    EXPECT_EQ(token_balance(rig, bob), 3'960'000);
-    EXPECT_EQ(token_balance(rig, tk::alice().address()), alice_before - 4'000'000);
-    EXPECT_EQ(token_balance(rig, rig.escrow()), 40'000);
-    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payouts WHERE state = 3"), 2);
-    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts"), 2);
+    EXPECT_EQ(rig.token_balance(bob), 3'960'000);
+    EXPECT_EQ(rig.token_balance(tk::alice().address()), alice_before - 4'000'000);
+    EXPECT_EQ(rig.token_balance(rig.escrow()), 40'000);
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payouts WHERE state = 3"), 2);
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 2);
 }
 
 TEST(SettlementE2E, APayerCloseWaitsTheSettleDelayDuringWhichANewerProofWins) {
@@ -112,7 +100,7 @@ TEST(SettlementE2E, APayerCloseWaitsTheSettleDelayDuringWhichANewerProofWins) {
     const auto closed = wait_state(rig, id, v1::CHANNEL_STATE_CLOSED);
     EXPECT_EQ(closed.close_cause(), "payer_request");
     EXPECT_EQ(closed.accepted(), 2'000'000);
-    EXPECT_EQ(token_balance(rig, bob), 1'980'000);
+    EXPECT_EQ(rig.token_balance(bob), 1'980'000);
 }
 
 TEST(SettlementE2E, AProofAtOrAfterSettleAtIsRefusedEvenBeforeTheTimerMoves) {
@@ -143,7 +131,7 @@ TEST(SettlementE2E, AnExpiredChannelSettlesWithItsLastProof) {
     pay(rig, id, 1'000'000);
     const auto closed = wait_state(rig, id, v1::CHANNEL_STATE_CLOSED);
     EXPECT_EQ(closed.close_cause(), "expiry");
-    EXPECT_EQ(token_balance(rig, bob), 990'000);
+    EXPECT_EQ(rig.token_balance(bob), 990'000);
 }
 
 TEST(SettlementE2E, CloseChannelAnswersEveryErrorStatus) {
@@ -212,15 +200,14 @@ TEST(SettlementE2E, TwoHundredChannelsToTwentyPayeesSettleInNettedPayouts) {
             const std::int64_t a = 500'000 + i;
             expect += a - a / 100;
         }
-        EXPECT_EQ(token_balance(rig, payees[static_cast<std::size_t>(p)]), expect) << "payee " << p;
+        EXPECT_EQ(rig.token_balance(payees[static_cast<std::size_t>(p)]), expect) << "payee " << p;
     }
     // 20 payee payouts and one refund each to alice and carol: 22 transfers for 200 channels.
-    EXPECT_EQ(db_int(rig.database_url(),
-                     "SELECT count(DISTINCT payout_id) FROM payout_contributions WHERE role = 1"),
+    EXPECT_EQ(rig.db_int("SELECT count(DISTINCT payout_id) FROM payout_contributions WHERE role = 1"),
               20);
-    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payouts"), 22);
-    EXPECT_EQ(db_int(rig.database_url(), "SELECT count(*) FROM payout_attempts WHERE state = 3"),
-              db_int(rig.database_url(), "SELECT count(*) FROM payouts"));
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payouts"), 22);
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts WHERE state = 3"),
+              rig.db_int("SELECT count(*) FROM payouts"));
 }
 
 TEST(SettlementE2E, WatchChannelStreamsEveryEventUntilTheChannelCloses) {
