@@ -470,6 +470,41 @@ const std::vector<Entry>& entries() {
                               c.log.level = *level;
                               return std::nullopt;
                           }});
+        t.push_back(Entry{{"log.format", K::String, false,
+                           "log line format: text (human) or json (one object per line)"},
+                          [](const Config& c) {
+                              return toml_quote(c.log.format == LogFormat::Json ? "json" : "text");
+                          },
+                          [](Config& c, const Value& v) -> Problem {
+                              const auto& s = std::get<std::string>(v);
+                              if (s == "text")
+                                  c.log.format = LogFormat::Text;
+                              else if (s == "json")
+                                  c.log.format = LogFormat::Json;
+                              else
+                                  return fmt::format("must be text or json, got {}", toml_quote(s));
+                              return std::nullopt;
+                          }});
+        // [auth], [tls]
+        t.push_back(string_key({"auth.operator_token_file", K::String, false,
+                                "file holding the operator role's bearer token (mode 0600); "
+                                "empty: AdminService answers UNAUTHENTICATED"},
+                               &Config::auth, &Config::Auth::operator_token_file, nullptr));
+        t.push_back(string_key({"auth.auditor_token_file", K::String, false,
+                                "file holding the auditor role's bearer token (mode 0600); "
+                                "empty: only the operator token reaches AuditService"},
+                               &Config::auth, &Config::Auth::auditor_token_file, nullptr));
+        t.push_back(string_key({"tls.cert_file", K::String, false,
+                                "PEM certificate chain of the gRPC listener; with "
+                                "tls.key_file, TLS is on; empty: plaintext"},
+                               &Config::tls, &Config::Tls::cert_file, nullptr));
+        t.push_back(string_key(
+            {"tls.key_file", K::String, false, "PEM private key of tls.cert_file (mode 0600)"},
+            &Config::tls, &Config::Tls::key_file, nullptr));
+        t.push_back(string_key({"tls.client_ca_file", K::String, false,
+                                "PEM roots for client certificates; set: mutual TLS, clients "
+                                "without a certificate signed by them are refused"},
+                               &Config::tls, &Config::Tls::client_ca_file, nullptr));
         return t;
     }();
     return table;
@@ -675,6 +710,17 @@ Expected<Config, ConfigError> load(std::string_view text, const Source& src,
                         fmt::format("lists escrow.address {}: a node's own escrow is not a peer's",
                                     config.escrow.address.to_base58()),
                         origin("channels.peer_escrows")});
+    }
+    if (config.tls.cert_file.empty() != config.tls.key_file.empty()) {
+        const char* missing = config.tls.cert_file.empty() ? "tls.cert_file" : "tls.key_file";
+        return unexpected(
+            ConfigError{Kind::Missing, missing, "tls.cert_file and tls.key_file go together", ""});
+    }
+    if (!config.tls.client_ca_file.empty() && config.tls.cert_file.empty()) {
+        return unexpected(ConfigError{Kind::Missing, "tls.cert_file",
+                                      "tls.client_ca_file needs TLS on (tls.cert_file, "
+                                      "tls.key_file)",
+                                      origin("tls.client_ca_file")});
     }
     // Defence in depth: the rules' own check, which the checks above should make redundant.
     if (auto valid = config.rules().validate(); !valid) {
@@ -892,7 +938,63 @@ Expected<NodeKeys, ConfigError> load_keys(const Config& config) {
                         escrow->address().to_base58(), config.escrow.address.to_base58()),
             ""});
     }
-    return NodeKeys{std::move(receipt).value(), std::move(escrow).value()};
+    NodeKeys keys{std::move(receipt).value(), std::move(escrow).value(), {}, {}, {}, {}, {}};
+    const auto token = [&](const std::string& path, const char* key,
+                           std::string& out) -> std::optional<ConfigError> {
+        if (path.empty())
+            return std::nullopt;
+        auto text = tron::io::read_secret_file(path, 4096);
+        if (!text)
+            return ConfigError{Kind::KeyFile, key, text.error().message(), ""};
+        // A short or multi-word token is a mistake, not a secret: say so at start.
+        if (text->size() < 16 || text->find_first_of(" \t\r\n") != std::string::npos)
+            return ConfigError{Kind::KeyFile, key,
+                               path +
+                                   ": the token must be one line of at least 16 characters "
+                                   "without spaces",
+                               ""};
+        out = std::move(*text);
+        return std::nullopt;
+    };
+    if (auto e =
+            token(config.auth.operator_token_file, "auth.operator_token_file", keys.operator_token))
+        return unexpected(*e);
+    if (auto e =
+            token(config.auth.auditor_token_file, "auth.auditor_token_file", keys.auditor_token))
+        return unexpected(*e);
+    if (!keys.operator_token.empty() && keys.operator_token == keys.auditor_token) {
+        return unexpected(ConfigError{Kind::KeyFile, "auth.auditor_token_file",
+                                      "the auditor's token equals the operator's: a role would "
+                                      "be indistinguishable",
+                                      ""});
+    }
+    const auto pem = [&](const std::string& path, const char* key, bool secret,
+                         std::string& out) -> std::optional<ConfigError> {
+        if (path.empty())
+            return std::nullopt;
+        if (secret) {
+            auto text = tron::io::read_secret_file(path, 1 << 20);
+            if (!text)
+                return ConfigError{Kind::KeyFile, key, text.error().message(), ""};
+            out = std::move(*text) + "\n";  // read_secret_file took PEM's last newline
+            return std::nullopt;
+        }
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (!in || text.str().empty())
+            return ConfigError{Kind::KeyFile, key, path + ": cannot read or empty", ""};
+        out = text.str();
+        return std::nullopt;
+    };
+    if (auto e = pem(config.tls.cert_file, "tls.cert_file", false, keys.tls_cert_pem))
+        return unexpected(*e);
+    if (auto e = pem(config.tls.key_file, "tls.key_file", true, keys.tls_key_pem))
+        return unexpected(*e);
+    if (auto e =
+            pem(config.tls.client_ca_file, "tls.client_ca_file", false, keys.tls_client_ca_pem))
+        return unexpected(*e);
+    return keys;
 }
 
 const std::vector<KeyInfo>& config_keys() {

@@ -19,8 +19,10 @@
 #include <btt/node/command_line.h>
 #include <btt/node/config.h>
 #include <btt/node/intake.h>
+#include <btt/node/logging.h>
 #include <btt/node/metrics.h>
 #include <btt/node/migrator.h>
+#include <btt/node/ops_services.h>
 #include <btt/node/settler.h>
 #include <btt/node/store.h>
 #include <btt/node/watcher.h>
@@ -38,22 +40,6 @@ class StartupError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
-
-spdlog::level::level_enum spd_level(LogLevel l) {
-    switch (l) {
-        case LogLevel::Trace:
-            return spdlog::level::trace;
-        case LogLevel::Debug:
-            return spdlog::level::debug;
-        case LogLevel::Info:
-            return spdlog::level::info;
-        case LogLevel::Warn:
-            return spdlog::level::warn;
-        case LogLevel::Error:
-            return spdlog::level::err;
-    }
-    return spdlog::level::info;
-}
 
 // The chain is named by its genesis block id: a database made against one chain (a
 // testnet, a trondev run) must never settle against another.
@@ -74,6 +60,20 @@ void migrate_database(const std::string& url) {
         spdlog::info("database migrated to version {} ({} migration(s) applied)",
                      result.current_version, result.applied.size());
     }
+}
+
+// TLS when tls.cert_file is set; with tls.client_ca_file, clients must present a
+// certificate that it signs (mutual TLS).
+std::shared_ptr<grpc::ServerCredentials> listener_credentials(const NodeKeys& keys) {
+    if (keys.tls_cert_pem.empty())
+        return grpc::InsecureServerCredentials();
+    grpc::SslServerCredentialsOptions options(
+        keys.tls_client_ca_pem.empty()
+            ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+            : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    options.pem_root_certs = keys.tls_client_ca_pem;
+    options.pem_key_cert_pairs.push_back({keys.tls_key_pem, keys.tls_cert_pem});
+    return grpc::SslServerCredentials(options);
 }
 
 int serve(const Config& config, NodeKeys keys) {
@@ -172,15 +172,30 @@ int serve(const Config& config, NodeKeys keys) {
     info.metrics = &metrics;
     ChannelService service(info, intake, events);
 
+    const Authorizer authorizer(keys.operator_token, keys.auditor_token);
+    OpsContext ops;
+    ops.database_url = config.database.url;
+    ops.auth = &authorizer;
+    ops.intake = &intake;
+    ops.settler = &settler;
+    ops.reconcile = [&config, &client] {
+        SettlementStore store(config.database.url);
+        return reconcile(store, client, config.escrow.address, config.channels.token_id);
+    };
+    AdminService admin(ops);
+    AuditService audit(ops);
+
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     int bound_port = 0;
-    builder.AddListeningPort(config.node.listen, grpc::InsecureServerCredentials(), &bound_port);
+    builder.AddListeningPort(config.node.listen, listener_credentials(keys), &bound_port);
     builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_message_bytes));
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                                static_cast<int>(config.limits.streams_per_connection));
     builder.RegisterService(&service);
+    builder.RegisterService(&admin);
+    builder.RegisterService(&audit);
     auto server = builder.BuildAndStart();
     if (!server || bound_port == 0)
         throw StartupError("cannot listen on " + config.node.listen);
@@ -189,10 +204,14 @@ int serve(const Config& config, NodeKeys keys) {
     set_serving(false);
     // The line scripts and tests wait for: where the node listens.
     spdlog::info(
-        "bttnode {} listening on {} (port {}); escrow {}, token {}, receipts by {}, "
-        "{} channel(s)",
-        node_version(), config.node.listen, bound_port, config.escrow.address.to_base58(),
-        config.channels.token_id, receipt_address, loaded);
+        "bttnode {} listening on {} (port {}) with {}; escrow {}, token {}, receipts by {}, "
+        "{} channel(s); operator role {}, auditor role {}",
+        node_version(), config.node.listen, bound_port,
+        keys.tls_cert_pem.empty()        ? "plaintext"
+        : keys.tls_client_ca_pem.empty() ? "TLS"
+                                         : "mutual TLS",
+        config.escrow.address.to_base58(), config.channels.token_id, receipt_address, loaded,
+        keys.operator_token.empty() ? "off" : "on", keys.auditor_token.empty() ? "off" : "on");
 
     boost::asio::io_context io;
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -254,8 +273,7 @@ int run_daemon(int argc, const char* const* argv) {
         std::cerr << "bttnode: " << keys.error().message() << "\n";
         return kExitBadConfig;
     }
-    spdlog::set_level(spd_level(config->log.level));
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+    configure_logging(config->log.level, config->log.format);
     tron::io::randomize_signing_context();
     try {
         return serve(*config, std::move(*keys));

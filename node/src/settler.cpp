@@ -56,8 +56,20 @@ void Settler::stop() {
 
 bool Settler::wait(std::chrono::milliseconds d) {
     std::unique_lock lock(m_mutex);
-    m_wake.wait_for(lock, d, [&] { return m_stopping; });
+    m_wake.wait_for(lock, d, [&] { return m_stopping || m_retry; });
+    if (m_retry) {
+        m_retry = false;
+        m_last_broadcast.clear();  // only this thread reads it: resend live attempts now
+    }
     return !m_stopping;
+}
+
+void Settler::retry_now() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_retry = true;
+    }
+    m_wake.notify_all();
 }
 
 void Settler::loop() {

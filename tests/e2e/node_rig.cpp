@@ -42,8 +42,7 @@ std::int64_t unix_now() {
 }
 
 // grpc.health.v1.Health/Check with an empty service name: SERVING is `08 01` on the wire.
-bool is_serving(const std::string& address) {
-    auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+bool is_serving(const std::shared_ptr<grpc::Channel>& channel) {
     grpc::GenericStub stub(channel);
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
@@ -94,7 +93,8 @@ NodeRig::NodeRig(RigOptions options) : m_options(std::move(options)) {
                               10'000'000'000,
                               {{"1002000", 1'000'000'000'000}, {"1000001", 1'000'000'000}}});
     }
-    if (m_options.escrow_trx > 0) g.accounts.push_back({m_escrow, m_options.escrow_trx, {}});
+    if (m_options.escrow_trx > 0)
+        g.accounts.push_back({m_escrow, m_options.escrow_trx, {}});
     m_chain = std::make_unique<trondev::Node>(
         g, trondev::NodeOptions{"127.0.0.1:0", "127.0.0.1:0", true, ""});
     tron::client::ClientOptions co;
@@ -130,6 +130,19 @@ NodeRig::~NodeRig() {
     }
 }
 
+std::shared_ptr<grpc::Channel> NodeRig::node_channel() const {
+    if (m_options.tls_ca_pem.empty())
+        return grpc::CreateChannel(node_address(), grpc::InsecureChannelCredentials());
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = m_options.tls_ca_pem;
+    tls.pem_cert_chain = m_options.tls_client_cert_pem;
+    tls.pem_private_key = m_options.tls_client_key_pem;
+    // The test certificates name "localhost"; the rig dials 127.0.0.1.
+    grpc::ChannelArguments args;
+    args.SetSslTargetNameOverride("localhost");
+    return grpc::CreateCustomChannel(node_address(), grpc::SslCredentials(tls), args);
+}
+
 std::string NodeRig::node_log() const {
     std::ifstream in(m_folder + "/bttnode." + std::to_string(m_starts) + ".log");
     std::stringstream s;
@@ -145,7 +158,8 @@ void NodeRig::start_node(const std::vector<std::string>& env) {
         const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(fd, 1);
         dup2(fd, 2);
-        for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+        for (const auto& e : env)
+            putenv(const_cast<char*>(e.c_str()));
         execl(BTTNODE_EXE, BTTNODE_EXE, "--config", m_config.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
@@ -160,7 +174,7 @@ void NodeRig::start_node(const std::vector<std::string>& env) {
             if (std::regex_search(s, m, line))
                 m_node_port = std::stoi(m[1]);
         }
-        if (m_node_port != 0 && is_serving(node_address()))
+        if (m_node_port != 0 && is_serving(node_channel()))
             return;
         int status = 0;
         if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
@@ -173,7 +187,8 @@ void NodeRig::start_node(const std::vector<std::string>& env) {
 }
 
 std::optional<int> NodeRig::wait_node_exit(std::chrono::seconds limit) {
-    if (m_pid <= 0) return std::nullopt;
+    if (m_pid <= 0)
+        return std::nullopt;
     const auto deadline = Clock::now() + limit;
     int status = 0;
     while (Clock::now() < deadline) {
@@ -212,8 +227,7 @@ int NodeRig::stop_node() {
 }
 
 std::unique_ptr<v1::ChannelService::Stub> NodeRig::stub() const {
-    return v1::ChannelService::NewStub(
-        grpc::CreateChannel(node_address(), grpc::InsecureChannelCredentials()));
+    return v1::ChannelService::NewStub(node_channel());
 }
 
 channels::TxId NodeRig::transfer(const tron::PrivateKey& from, const tron::TronAddress& to,
@@ -239,9 +253,14 @@ channels::TxId NodeRig::transfer_trx(const tron::PrivateKey& from, const tron::T
                                      std::int64_t sun) {
     const auto solid = m_bridge->solid_head().value();
     const auto head = m_bridge->head().value();
-    const auto built = tron::build_transfer({std::nullopt, from.address(), to, sun,
+    const auto built = tron::build_transfer({std::nullopt,
+                                             from.address(),
+                                             to,
+                                             sun,
                                              tron::tapos_from_block(solid.number, solid.id),
-                                             head.timestamp + 60'000, head.timestamp, {}})
+                                             head.timestamp + 60'000,
+                                             head.timestamp,
+                                             {}})
                            .value();
     const tron::Signature sig[] = {tron::sign_transaction(from, built.txid)};
     const auto outcome = m_bridge->broadcast(tron::signed_transaction_bytes(built.raw_data, sig));

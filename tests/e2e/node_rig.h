@@ -26,9 +26,13 @@ namespace v1 = btt::channel::v1;
 struct RigOptions {
     std::int64_t block_ms = 100;
     std::int64_t solid_lag = 2;
-    std::string extra_config;  // TOML lines appended to the generated config
+    std::string extra_config;                  // TOML lines appended to the generated config
     std::int64_t escrow_trx = 10'000'000'000;  // sun; 0: the escrow starts without TRX
-    bool metrics = false;                       // serve /metrics on a free port
+    bool metrics = false;                      // serve /metrics on a free port
+    // Set when the node serves TLS (extra_config has tls.*): the rig's own calls trust
+    // this CA and, for mutual TLS, present this client certificate.
+    std::string tls_ca_pem;
+    std::string tls_client_cert_pem, tls_client_key_pem;
 };
 
 class NodeRig {
@@ -47,6 +51,8 @@ public:
     [[nodiscard]] pid_t node_pid() const { return m_pid; }
 
     [[nodiscard]] std::unique_ptr<v1::ChannelService::Stub> stub() const;
+    // A channel to the node with the rig's credentials (plaintext, or TLS per RigOptions).
+    [[nodiscard]] std::shared_ptr<grpc::Channel> node_channel() const;
     [[nodiscard]] std::string node_address() const {
         return "127.0.0.1:" + std::to_string(m_node_port);
     }
@@ -71,7 +77,8 @@ public:
     // txid once the full node accepted it into its pending pool.
     channels::TxId transfer(const tron::PrivateKey& from, const tron::TronAddress& to,
                             const std::string& token, std::int64_t amount, const std::string& memo);
-    channels::TxId transfer_trx(const tron::PrivateKey& from, const tron::TronAddress& to, std::int64_t sun);
+    channels::TxId transfer_trx(const tron::PrivateKey& from, const tron::TronAddress& to,
+                                std::int64_t sun);
     // Opens a channel alice -> bob (deposit, expiry = now + 1 day) and waits until the
     // node reports it OPEN.
     channels::ChannelId open_channel(const tron::PrivateKey& payer, const tron::TronAddress& payee,

@@ -26,17 +26,22 @@ using namespace std::chrono_literals;
 
 const std::string kZeroAddress = "T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb";
 
-std::string escrow_address() { return btt::testkit::escrow().address().to_base58(); }
+std::string escrow_address() {
+    return btt::testkit::escrow().address().to_base58();
+}
 
 // Only the four required keys.
 std::string required_only(const std::string& extra = "") {
     return "[node]\n"
            "receipt_key_file = \"/etc/bttnode/receipt.key\"\n"
            "[escrow]\n"
-           "address = \"" + escrow_address() + "\"\n"
+           "address = \"" +
+           escrow_address() +
+           "\"\n"
            "key_file = \"/etc/bttnode/escrow.key\"\n"
            "[database]\n"
-           "url = \"postgresql://btt:secret@127.0.0.1/btt\"\n" + extra;
+           "url = \"postgresql://btt:secret@127.0.0.1/btt\"\n" +
+           extra;
 }
 
 // The required keys plus `extra` (TOML appended after [database]).
@@ -50,7 +55,8 @@ std::string refusal(const std::string& text, ConfigError::Kind kind, const std::
                     const std::vector<Override>& overrides = {}) {
     const auto r = load_config(text, overrides);
     EXPECT_FALSE(r) << text;
-    if (r) return "";
+    if (r)
+        return "";
     EXPECT_EQ(r.error().kind, kind) << r.error().message();
     EXPECT_EQ(r.error().key, key) << r.error().message();
     const auto m = r.error().message();
@@ -96,6 +102,11 @@ TEST(Config, OnlyTheRequiredKeysLoadWithEveryDefaultOfDesign) {
     EXPECT_EQ(c.tron.poll, 1000ms);
     EXPECT_EQ(c.tron.deadline, 5000ms);
     EXPECT_EQ(c.log.level, btt::node::LogLevel::Info);
+    // The operators' issue: text logs, roles off, no TLS.
+    EXPECT_EQ(c.log.format, btt::node::LogFormat::Text);
+    EXPECT_EQ(c.auth.operator_token_file, "");
+    EXPECT_EQ(c.auth.auditor_token_file, "");
+    EXPECT_EQ(c.tls.cert_file, "");
 }
 
 // A config that differs from the defaults in every key.
@@ -132,6 +143,12 @@ Config everything_changed() {
     c.limits.batch_max_delay = 0ms;
     c.limits.verify_threads = 3;
     c.log.level = btt::node::LogLevel::Trace;
+    c.log.format = btt::node::LogFormat::Json;
+    c.auth.operator_token_file = "/etc/bttnode/operator.token";
+    c.auth.auditor_token_file = "/etc/bttnode/auditor.token";
+    c.tls.cert_file = "/etc/bttnode/cert.pem";
+    c.tls.key_file = "/etc/bttnode/key.pem";
+    c.tls.client_ca_file = "/etc/bttnode/clients.pem";
     return c;
 }
 
@@ -152,11 +169,13 @@ TEST(Config, EveryKeyRoundTripsThroughTheFile) {
 // The text of a value as typed after its flag: TOML strings unquoted, arrays as A,B.
 std::string as_flag(const Config& c, const btt::node::KeyInfo& k) {
     auto text = *value_text(c, k.key);
-    if (k.kind == btt::node::ValueKind::String) return text.substr(1, text.size() - 2);
+    if (k.kind == btt::node::ValueKind::String)
+        return text.substr(1, text.size() - 2);
     if (k.kind == btt::node::ValueKind::AddressList) {
         std::string out;
         for (const char ch : text) {
-            if (ch != '[' && ch != ']' && ch != '"' && ch != ' ') out += ch;
+            if (ch != '[' && ch != ']' && ch != '"' && ch != ' ')
+                out += ch;
         }
         return out;
     }
@@ -212,22 +231,23 @@ TEST(Config, RulesCarryTheChannelKeys) {
 using Kind = ConfigError::Kind;
 
 TEST(Config, RefusesAFeeAboveTenThousandBasisPoints) {
-    const auto m = refusal(required_only("[channels]\nfee_bps = 20000\n"), Kind::BadValue,
-                           "channels.fee_bps");
+    const auto m =
+        refusal(required_only("[channels]\nfee_bps = 20000\n"), Kind::BadValue, "channels.fee_bps");
     EXPECT_EQ(m, "channels.fee_bps: must be 0..10000, got 20000 (line 9)");
     EXPECT_TRUE(with("[channels]\nfee_bps = 10000\n"));
     refusal(required_only("[channels]\nfee_bps = -1\n"), Kind::BadValue, "channels.fee_bps");
 }
 
 TEST(Config, RefusesUnknownKeysAtAnyDepth) {
-    EXPECT_EQ(refusal(required_only("[channels]\nfeebps = 25\n"), Kind::UnknownKey,
-                      "channels.feebps"),
-              "unknown key \"channels.feebps\" (line 9)");
+    EXPECT_EQ(
+        refusal(required_only("[channels]\nfeebps = 25\n"), Kind::UnknownKey, "channels.feebps"),
+        "unknown key \"channels.feebps\" (line 9)");
     refusal(required_only("[limit]\nintake_queue = 5\n"), Kind::UnknownKey, "limit");
     refusal("verbose = true\n" + required_only(), Kind::UnknownKey, "verbose");
     refusal(required_only("[channels.extra]\nx = 1\n"), Kind::UnknownKey, "channels.extra");
     refusal(required_only("[node.tls]\nenabled = true\n"), Kind::UnknownKey, "node.tls");
-    refusal(required_only("[auth]\noperator_token_file = \"/x\"\n"), Kind::UnknownKey, "auth");
+    refusal(required_only("[authz]\noperator_token_file = \"/x\"\n"), Kind::UnknownKey, "authz");
+    refusal(required_only("[auth]\ntoken = \"/x\"\n"), Kind::UnknownKey, "auth.token");
 }
 
 TEST(Config, RefusesAConfigWithoutARequiredKey) {
@@ -375,26 +395,42 @@ TEST(Config, AcceptsEachRangesEdges) {
         const auto r = load_config(required_only(extra), {});
         EXPECT_TRUE(r) << extra << ": " << r.error().message();
     }
-    for (const char* listen :
-         {"localhost:1", "[::]:50151", "[::ffff:127.0.0.1]:80", "node-1.example.org:65535",
-          "127.0.0.1:0"}) {
+    for (const char* listen : {"localhost:1", "[::]:50151", "[::ffff:127.0.0.1]:80",
+                               "node-1.example.org:65535", "127.0.0.1:0"}) {
         const auto r = with("", {{"node.listen", listen}});
         EXPECT_TRUE(r) << listen << ": " << r.error().message();
     }
     EXPECT_TRUE(with("", {{"node.metrics_listen", ""}}));
 }
 
+TEST(Config, TlsKeysGoTogetherAndClientCertificatesNeedTls) {
+    const std::string base = required_only();
+    const auto only_cert = load_config(base + "[tls]\ncert_file = \"/c.pem\"\n", {});
+    ASSERT_FALSE(only_cert);
+    EXPECT_EQ(only_cert.error().key, "tls.key_file");
+    const auto only_key = load_config(base + "[tls]\nkey_file = \"/k.pem\"\n", {});
+    ASSERT_FALSE(only_key);
+    EXPECT_EQ(only_key.error().key, "tls.cert_file");
+    const auto ca_alone = load_config(base + "[tls]\nclient_ca_file = \"/ca.pem\"\n", {});
+    ASSERT_FALSE(ca_alone);
+    EXPECT_EQ(ca_alone.error().key, "tls.cert_file");
+    EXPECT_TRUE(load_config(base + "[tls]\ncert_file = \"/c.pem\"\nkey_file = \"/k.pem\"\n", {}));
+    const auto bad_format = load_config(base + "[log]\nformat = \"xml\"\n", {});
+    ASSERT_FALSE(bad_format);
+    EXPECT_EQ(bad_format.error().key, "log.format");
+}
+
 TEST(Config, RefusesAnEscrowThatIsAlsoAPeer) {
-    const auto m = refusal(required_only("[channels]\npeer_escrows = [\"" +
-                                         btt::testkit::bob().address().to_base58() + "\", \"" +
-                                         escrow_address() + "\"]\n"),
-                           Kind::BadValue, "channels.peer_escrows");
+    const auto m = refusal(
+        required_only("[channels]\npeer_escrows = [\"" + btt::testkit::bob().address().to_base58() +
+                      "\", \"" + escrow_address() + "\"]\n"),
+        Kind::BadValue, "channels.peer_escrows");
     EXPECT_NE(m.find(escrow_address()), std::string::npos) << m;
     EXPECT_NE(m.find("(line 9)"), std::string::npos) << m;
-    refusal(required_only("[channels]\npeer_escrows = [\"" +
-                          btt::testkit::bob().address().to_base58() + "\", \"" +
-                          btt::testkit::bob().address().to_base58() + "\"]\n"),
-            Kind::BadValue, "channels.peer_escrows");
+    refusal(
+        required_only("[channels]\npeer_escrows = [\"" + btt::testkit::bob().address().to_base58() +
+                      "\", \"" + btt::testkit::bob().address().to_base58() + "\"]\n"),
+        Kind::BadValue, "channels.peer_escrows");
 }
 
 TEST(Config, RefusesAMinimumHorizonAboveTheMaximum) {
@@ -407,15 +443,15 @@ TEST(Config, RefusesAMinimumHorizonAboveTheMaximum) {
 // ---- overrides ----
 
 TEST(Config, OverridesWinOverTheFile) {
-    const auto r = with("[channels]\nfee_bps = 10\ntoken_id = \"1000001\"\n",
-                        {{"channels.fee_bps", "25"},
-                         {"tron.tls", "true"},
-                         {"node.listen", "0.0.0.0:1"},
-                         {"channels.peer_escrows", btt::testkit::bob().address().to_base58() +
-                                                       " , " +
-                                                       btt::testkit::carol().address().to_hex()},
-                         {"channels.settle_delay_s", "0"},
-                         {"tron.start_block", "-1"}});
+    const auto r =
+        with("[channels]\nfee_bps = 10\ntoken_id = \"1000001\"\n",
+             {{"channels.fee_bps", "25"},
+              {"tron.tls", "true"},
+              {"node.listen", "0.0.0.0:1"},
+              {"channels.peer_escrows", btt::testkit::bob().address().to_base58() + " , " +
+                                            btt::testkit::carol().address().to_hex()},
+              {"channels.settle_delay_s", "0"},
+              {"tron.start_block", "-1"}});
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_EQ(r->channels.fee_bps, 25u);
     EXPECT_EQ(r->channels.token_id, "1000001");  // not overridden
@@ -425,11 +461,9 @@ TEST(Config, OverridesWinOverTheFile) {
               (std::vector{btt::testkit::bob().address(), btt::testkit::carol().address()}));
     EXPECT_EQ(r->channels.settle_delay, 0s);
     // The later of two overrides of one key wins; an empty list clears the file's.
-    const auto later = with("[channels]\npeer_escrows = [\"" +
-                                btt::testkit::bob().address().to_base58() + "\"]\n",
-                            {{"channels.fee_bps", "1"},
-                             {"channels.fee_bps", "2"},
-                             {"channels.peer_escrows", ""}});
+    const auto later =
+        with("[channels]\npeer_escrows = [\"" + btt::testkit::bob().address().to_base58() + "\"]\n",
+             {{"channels.fee_bps", "1"}, {"channels.fee_bps", "2"}, {"channels.peer_escrows", ""}});
     ASSERT_TRUE(later) << later.error().message();
     EXPECT_EQ(later->channels.fee_bps, 2u);
     EXPECT_TRUE(later->channels.peer_escrows.empty());
@@ -452,9 +486,9 @@ TEST(Config, OverridesAreTypeChecked) {
 }
 
 TEST(Config, RefusesAnUnknownOverride) {
-    EXPECT_EQ(refusal(required_only(), Kind::UnknownKey, "channels.feebps",
-                      {{"channels.feebps", "25"}}),
-              "unknown key \"channels.feebps\" (command line)");
+    EXPECT_EQ(
+        refusal(required_only(), Kind::UnknownKey, "channels.feebps", {{"channels.feebps", "25"}}),
+        "unknown key \"channels.feebps\" (command line)");
     refusal(required_only(), Kind::UnknownKey, "channels", {{"channels", "1"}});
 }
 
@@ -498,10 +532,10 @@ protected:
         std::string pattern = (fs::temp_directory_path() / "btt-config-XXXXXX").string();
         ASSERT_NE(mkdtemp(pattern.data()), nullptr);
         m_dir = pattern;
-        ASSERT_TRUE(btt::tron::io::write_private_key_file(path("receipt.key"),
-                                                          btt::testkit::node_key()));
-        ASSERT_TRUE(btt::tron::io::write_private_key_file(path("escrow.key"),
-                                                          btt::testkit::escrow()));
+        ASSERT_TRUE(
+            btt::tron::io::write_private_key_file(path("receipt.key"), btt::testkit::node_key()));
+        ASSERT_TRUE(
+            btt::tron::io::write_private_key_file(path("escrow.key"), btt::testkit::escrow()));
         ASSERT_TRUE(btt::tron::io::write_private_key_file(path("bob.key"), btt::testkit::bob()));
     }
     void TearDown() override { fs::remove_all(m_dir); }
@@ -518,8 +552,8 @@ protected:
 
     // No key of the test appears in `message`.
     static void expect_no_key(const std::string& message) {
-        for (const auto* key : {&btt::testkit::node_key(), &btt::testkit::escrow(),
-                                &btt::testkit::bob()}) {
+        for (const auto* key :
+             {&btt::testkit::node_key(), &btt::testkit::escrow(), &btt::testkit::bob()}) {
             const auto hex = key->to_hex();
             EXPECT_EQ(message.find(hex), std::string::npos) << message;
             EXPECT_EQ(message.find(hex.substr(0, 16)), std::string::npos) << message;
@@ -540,6 +574,67 @@ TEST_F(ConfigKeys, LoadsBothKeys) {
     const auto one = btt::node::load_keys(same);
     ASSERT_TRUE(one) << one.error().message();
     EXPECT_EQ(one->receipt_key.address(), btt::testkit::escrow().address());
+}
+
+TEST_F(ConfigKeys, LoadsRoleTokensAndRefusesWeakOrSharedOnes) {
+    const auto token_file = [&](const std::string& name, const std::string& text, int mode) {
+        std::ofstream(path(name)) << text << "\n";
+        EXPECT_EQ(chmod(path(name).c_str(), mode), 0);
+        return path(name);
+    };
+    const std::string op = "operator-0123456789abcdef", au = "auditor-0123456789abcdef";
+    auto c = config();
+    c.auth.operator_token_file = token_file("op", op, 0600);
+    c.auth.auditor_token_file = token_file("au", au, 0600);
+    const auto keys = btt::node::load_keys(c);
+    ASSERT_TRUE(keys) << keys.error().message();
+    EXPECT_EQ(keys->operator_token, op);
+    EXPECT_EQ(keys->auditor_token, au);
+    // No auditor file: that role is off.
+    auto no_auditor = c;
+    no_auditor.auth.auditor_token_file.clear();
+    EXPECT_EQ(btt::node::load_keys(no_auditor)->auditor_token, "");
+
+    const auto refused = [&](Config bad, const char* key) {
+        const auto r = btt::node::load_keys(bad);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().kind, Kind::KeyFile);
+        EXPECT_EQ(r.error().key, key);
+        EXPECT_EQ(r.error().message().find(op), std::string::npos) << r.error().message();
+        EXPECT_EQ(r.error().message().find(au), std::string::npos) << r.error().message();
+    };
+    auto open = c;
+    open.auth.operator_token_file = token_file("open", op, 0644);
+    refused(open, "auth.operator_token_file");
+    auto short_token = c;
+    short_token.auth.auditor_token_file = token_file("short", "abc", 0600);
+    refused(short_token, "auth.auditor_token_file");
+    auto spaced = c;
+    spaced.auth.auditor_token_file = token_file("spaced", "auditor token with spaces", 0600);
+    refused(spaced, "auth.auditor_token_file");
+    auto shared = c;
+    shared.auth.auditor_token_file = token_file("shared", op, 0600);
+    refused(shared, "auth.auditor_token_file");
+    auto missing = c;
+    missing.auth.operator_token_file = path("absent.token");
+    refused(missing, "auth.operator_token_file");
+}
+
+TEST_F(ConfigKeys, RefusesATlsKeyOthersCanRead) {
+    std::ofstream(path("cert.pem")) << "-----BEGIN CERTIFICATE-----\n";
+    std::ofstream(path("key.pem")) << "-----BEGIN PRIVATE KEY-----\n";
+    ASSERT_EQ(chmod(path("key.pem").c_str(), 0644), 0);
+    auto c = config();
+    c.tls.cert_file = path("cert.pem");
+    c.tls.key_file = path("key.pem");
+    const auto r = btt::node::load_keys(c);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().key, "tls.key_file");
+    ASSERT_EQ(chmod(path("key.pem").c_str(), 0600), 0);
+    const auto ok = btt::node::load_keys(c);
+    ASSERT_TRUE(ok) << ok.error().message();
+    EXPECT_EQ(ok->tls_key_pem, "-----BEGIN PRIVATE KEY-----\n");
+    EXPECT_EQ(ok->tls_cert_pem, "-----BEGIN CERTIFICATE-----\n");
 }
 
 TEST_F(ConfigKeys, RefusesAMissingKeyFile) {
@@ -574,9 +669,7 @@ TEST_F(ConfigKeys, RefusesAKeyFileOthersCanRead) {
 }
 
 TEST_F(ConfigKeys, RefusesABadKeyFileWithoutQuotingIt) {
-    {
-        std::ofstream(path("bad.key")) << btt::testkit::escrow().to_hex().substr(0, 63) << "z\n";
-    }
+    { std::ofstream(path("bad.key")) << btt::testkit::escrow().to_hex().substr(0, 63) << "z\n"; }
     ASSERT_EQ(chmod(path("bad.key").c_str(), 0600), 0);
     auto c = config();
     c.escrow.key_file = path("bad.key");
@@ -616,16 +709,11 @@ TEST_F(ConfigKeys, LoadsAFileAndNamesItInErrors) {
 
     const auto bad = btt::node::load_config_file(file, {{"channels.fee_bps", "x"}});
     ASSERT_FALSE(bad);
-    {
-        std::ofstream(file, std::ios::app) << "feebps = 1\n";
-    }
+    { std::ofstream(file, std::ios::app) << "feebps = 1\n"; }
     const auto unknown = btt::node::load_config_file(file, {});
     ASSERT_FALSE(unknown);
-    EXPECT_EQ(unknown.error().message(),
-              "unknown key \"channels.feebps\" (" + file + ":10)");
-    {
-        std::ofstream(file, std::ios::app) << "[[\n";
-    }
+    EXPECT_EQ(unknown.error().message(), "unknown key \"channels.feebps\" (" + file + ":10)");
+    { std::ofstream(file, std::ios::app) << "[[\n"; }
     const auto syntax = btt::node::load_config_file(file, {});
     ASSERT_FALSE(syntax);
     EXPECT_EQ(syntax.error().kind, Kind::Syntax);

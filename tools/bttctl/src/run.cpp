@@ -32,6 +32,7 @@ int run(int argc, const char* const* argv) {
     add_db_commands(app, ctx);
     add_channel_commands(app, ctx);
     add_audit_commands(app, ctx);
+    add_admin_commands(app, ctx);
 
     try {
         app.parse(argc, argv);
@@ -49,7 +50,8 @@ int run(int argc, const char* const* argv) {
         std::cerr << "bttctl: " << e.what() << "\n";
         return static_cast<int>(ExitCode::Network);
     }
-    if (!ctx.out.empty()) std::cout << ctx.out.render(ctx.json);
+    if (!ctx.out.empty())
+        std::cout << ctx.out.render(ctx.json);
     return static_cast<int>(ctx.exit_code);
 }
 

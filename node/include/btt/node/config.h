@@ -26,6 +26,7 @@
 namespace btt::node {
 
 enum class LogLevel { Trace, Debug, Info, Warn, Error };
+enum class LogFormat { Text, Json };
 
 // "trace", "debug", "info", "warn", "error": the spelling of log.level.
 [[nodiscard]] std::string_view to_string(LogLevel level);
@@ -93,7 +94,23 @@ struct Config {
     };
     struct Log {
         LogLevel level = LogLevel::Info;
+        LogFormat format = LogFormat::Text;  // json: one object per line
         bool operator==(const Log&) const = default;
+    };
+    // Bearer tokens of the operators' and auditors' services (DESIGN §9). A role without
+    // a token file answers UNAUTHENTICATED to that role's methods.
+    struct Auth {
+        std::string operator_token_file;  // 0600; AdminService and AuditService
+        std::string auditor_token_file;   // 0600; AuditService only
+        bool operator==(const Auth&) const = default;
+    };
+    // TLS on the gRPC listener: on when cert_file and key_file are set; client_ca_file
+    // set: mutual TLS, every client must present a certificate signed by it.
+    struct Tls {
+        std::string cert_file;       // PEM certificate chain
+        std::string key_file;        // PEM private key (0600)
+        std::string client_ca_file;  // PEM roots for client certificates
+        bool operator==(const Tls&) const = default;
     };
 
     Node node;
@@ -104,6 +121,8 @@ struct Config {
     Settlement settlement;
     Limits limits;
     Log log;
+    Auth auth;
+    Tls tls;
 
     // The channel rules this config describes (escrow, peer escrows, token, minimum
     // deposit, horizons, settle delay, fee, settlement window, expiry grace). A Config
@@ -157,11 +176,18 @@ struct ConfigError {
 struct NodeKeys {
     tron::PrivateKey receipt_key;  // signs batch receipts
     tron::PrivateKey escrow_key;   // signs payouts; its address is escrow.address
+    std::string operator_token;    // empty: the operator role is off
+    std::string auditor_token;     // empty: the auditor role is off
+    std::string tls_cert_pem;      // empty: no TLS
+    std::string tls_key_pem;
+    std::string tls_client_ca_pem;  // empty: no client certificates asked for
 };
 
 // Reads node.receipt_key_file and escrow.key_file (tron::io::read_private_key_file:
-// refuses missing files and any group/other permission bit). KeyFile names the file and
-// the problem; KeyMismatch names the key's address and escrow.address. Never a key.
+// refuses missing files and any group/other permission bit), the auth.* token files (same
+// mode rule; one line, no spaces, at least 16 characters) and the tls.* files (the key
+// 0600). KeyFile names the file and the problem; KeyMismatch names the key's address and
+// escrow.address. Never a key or a token.
 [[nodiscard]] Expected<NodeKeys, ConfigError> load_keys(const Config& config);
 
 // ---- The key table, for the command line, documentation and tests ----

@@ -142,6 +142,7 @@ public:
         if (m_options.metrics != nullptr)
             m_options.metrics->intake_paused(paused);
     }
+    [[nodiscard]] bool is_paused() const { return m_paused.load(); }
     [[nodiscard]] bool is_store_down() const { return m_store_down.load(); }
     [[nodiscard]] const IntakeStats& stats() const { return m_stats; }
 

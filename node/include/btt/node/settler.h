@@ -71,6 +71,10 @@ public:
     void start();
     void stop();
     [[nodiscard]] const SettlerStatus& status() const { return m_status; }
+    // An operator's RetryPayout: run a poll now, resending every live attempt's same bytes
+    // without waiting for the rebroadcast interval, and signing what is due. Never signs
+    // anything the engine would not sign on its own.
+    void retry_now();
 
 private:
     void loop();
@@ -97,6 +101,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stopping = false;
+    bool m_retry = false;  // under m_mutex
     std::thread m_thread;
 };
 

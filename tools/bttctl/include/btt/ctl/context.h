@@ -32,14 +32,14 @@ private:
 // command that fails half-way prints nothing on stdout.
 class Output {
 public:
-    void add(const std::string& name, nlohmann::json value) {
+    void add(const std::string& name, nlohmann::ordered_json value) {
         m_fields.emplace_back(name, std::move(value));
     }
     [[nodiscard]] std::string render(bool as_json) const;
     [[nodiscard]] bool empty() const noexcept { return m_fields.empty(); }
 
 private:
-    std::vector<std::pair<std::string, nlohmann::json>> m_fields;
+    std::vector<std::pair<std::string, nlohmann::ordered_json>> m_fields;
 };
 
 struct Context {

@@ -3,6 +3,7 @@
 // stricter. A file readable by group or others is refused: a leaked escrow key is the
 // one loss no audit can undo.
 
+#include <cstddef>
 #include <string>
 
 #include <btt/base/expected.h>
@@ -17,6 +18,12 @@ struct KeyFileError {
     std::string detail;
     [[nodiscard]] std::string message() const;
 };
+
+// A small secret file (a key, a bearer token): its content without one trailing newline.
+// CannotOpen (missing, unreadable, not a regular file), TooOpen (any group or other
+// permission bit), BadContent (empty, or larger than `max_bytes`).
+[[nodiscard]] Expected<std::string, KeyFileError> read_secret_file(const std::string& path,
+                                                                   std::size_t max_bytes);
 
 // The key, or CannotOpen (missing, unreadable, not a regular file), TooOpen (any group or
 // other permission bit), BadContent (not 64 hex digits + optional newline, or out of range).
