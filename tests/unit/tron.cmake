@@ -9,6 +9,7 @@ target_sources(unit_tests PRIVATE
     unit/tron/broadcast_policy_test.cpp
     unit/tron/merkle_test.cpp
     unit/tron/batch_header_test.cpp
+    unit/tron/readme_example_test.cpp
 )
 # btt_proto_tron: known-answer tests build block headers with the generated messages.
 target_link_libraries(unit_tests PRIVATE btt_tron btt_tron_io btt_proto_tron)
