@@ -1,17 +1,18 @@
 # Fails when a pure source file includes an I/O header (STYLE.md "Layout"): pure code sees
 # no gRPC, pqxx, Asio, logging, streams, files, threads, RNG or clock.
-# Pure: channels/ (all), and the files directly in tron/src/, tron/include/btt/base/,
+# Pure: channels/ and ledger/ (all), and the files directly in tron/src/, tron/include/btt/base/,
 # tron/include/btt/tron/ (their subfolders io/, client/ and tron/trondev/ are I/O).
 file(GLOB_RECURSE channel_files ${ROOT}/channels/*.h ${ROOT}/channels/*.cpp)
+file(GLOB_RECURSE ledger_files ${ROOT}/ledger/*.h ${ROOT}/ledger/*.cpp)
 file(GLOB tron_files ${ROOT}/tron/src/*.cpp ${ROOT}/tron/include/btt/base/*.h
      ${ROOT}/tron/include/btt/tron/*.h)
 set(forbidden "grpc" "grpcpp" "pqxx" "boost/asio" "spdlog" "iostream" "fstream" "filesystem"
     "thread" "random" "prometheus" "sys/" "unistd.h")
 set(failures "")
-foreach(f ${channel_files} ${tron_files})
+foreach(f ${channel_files} ${ledger_files} ${tron_files})
     file(STRINGS ${f} includes REGEX "^[ \t]*#[ \t]*include")
     set(extra "")
-    if(f MATCHES "/channels/")
+    if(f MATCHES "/channels/" OR f MATCHES "/ledger/")
         set(extra "google/protobuf" "\\.pb\\.h")
     endif()
     foreach(line ${includes})

@@ -236,19 +236,15 @@ grpc::Status AuditService::ExportLedger(grpc::ServerContext* call, const v1::Exp
         return denied;
     if (!m_ops.export_ledger)
         return {grpc::StatusCode::UNIMPLEMENTED, "ledger export is not built in"};
-    bool gone = false;
     try {
         v1::LedgerLine line;
         m_ops.export_ledger([&](const std::string& json) {
-            if (call->IsCancelled()) {
-                gone = true;
-                return false;
-            }
             line.set_json(json);
-            if (!writer->Write(line))
-                gone = true;
-            return !gone;
+            if (call->IsCancelled() || !writer->Write(line))
+                throw ExportStopped{};
         });
+    } catch (const ExportStopped&) {
+        return {grpc::StatusCode::CANCELLED, "the client went away"};
     } catch (const pqxx::broken_connection& e) {
         spdlog::warn("ExportLedger: database unreachable: {}", e.what());
         return {grpc::StatusCode::UNAVAILABLE, "database unreachable; retry"};
@@ -256,8 +252,6 @@ grpc::Status AuditService::ExportLedger(grpc::ServerContext* call, const v1::Exp
         spdlog::error("ExportLedger: {}", e.what());
         return {grpc::StatusCode::INTERNAL, "internal error (see the node's log)"};
     }
-    if (gone)
-        return {grpc::StatusCode::CANCELLED, "the client went away"};
     return grpc::Status::OK;
 }
 

@@ -1,8 +1,15 @@
 # End to end (label e2e): the bttnode executable against trondev and a throwaway
 # PostgreSQL, through the public gRPC API only.
+# The rig (throwaway PostgreSQL, trondev, the bttnode executable) is a library so that
+# torrent_e2e_tests (issue 14) runs on the same one.
+add_library(btt_e2e_rig STATIC e2e/node_rig.cpp)
+target_include_directories(btt_e2e_rig PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+target_compile_definitions(btt_e2e_rig PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>")
+target_link_libraries(btt_e2e_rig PUBLIC btt_testkit btt_trondev btt_tron_client btt_tron_io
+    btt_channels btt_tron btt_proto_api gRPC::grpc++ GTest::gtest PkgConfig::PQXX)
+
 add_executable(e2e_tests
     e2e/e2e_main.cpp
-    e2e/node_rig.cpp
     e2e/intake_e2e_test.cpp
     e2e/crash_e2e_test.cpp
     e2e/settlement_e2e_test.cpp
@@ -10,11 +17,12 @@ add_executable(e2e_tests
     e2e/bttload_e2e_test.cpp
     e2e/ops_e2e_test.cpp
     e2e/tls_e2e_test.cpp
+    e2e/audit_e2e_test.cpp
 )
 target_compile_definitions(e2e_tests PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>"
     BTTLOAD_EXE="$<TARGET_FILE:bttload>" BTTCTL_EXE="$<TARGET_FILE:bttctl>")
 add_dependencies(e2e_tests bttnode bttload bttctl)
-target_link_libraries(e2e_tests PRIVATE btt_testkit btt_trondev btt_tron_client btt_tron_io
+target_link_libraries(e2e_tests PRIVATE btt_e2e_rig btt_testkit btt_trondev btt_tron_client btt_tron_io
     btt_channels btt_tron btt_proto_api gRPC::grpc++ GTest::gtest PkgConfig::PQXX
     nlohmann_json::nlohmann_json)
 add_test(NAME e2e_tests COMMAND e2e_tests)

@@ -37,22 +37,26 @@ std::string raw_id(const std::string& hex) {
     return std::string(id.begin(), id.end());
 }
 
-v1::ChannelState channel_state(const std::string& text) {
+// "OPEN" -> CHANNEL_STATE_OPEN through the enum's generated parser; empty: UNSPECIFIED (0).
+template <typename Enum>
+Enum enum_value(const std::string& text, const std::string& prefix,
+                bool (*parse)(const std::string&, Enum*), const char* allowed) {
+    Enum value{};
     if (text.empty())
-        return v1::CHANNEL_STATE_UNSPECIFIED;
-    v1::ChannelState s{};
-    if (!v1::ChannelState_Parse("CHANNEL_STATE_" + text, &s) || s == v1::CHANNEL_STATE_UNSPECIFIED)
-        fail(ExitCode::Usage, "--state: OPEN, CLOSING, SETTLING or CLOSED, got " + text);
-    return s;
+        return value;
+    if (!parse(prefix + text, &value) || static_cast<int>(value) == 0)
+        fail(ExitCode::Usage, std::string("--state: ") + allowed + ", got " + text);
+    return value;
+}
+
+v1::ChannelState channel_state(const std::string& text) {
+    return enum_value(text, "CHANNEL_STATE_", &v1::ChannelState_Parse,
+                      "OPEN, CLOSING, SETTLING or CLOSED");
 }
 
 v1::PayoutState payout_state(const std::string& text) {
-    if (text.empty())
-        return v1::PAYOUT_STATE_UNSPECIFIED;
-    v1::PayoutState s{};
-    if (!v1::PayoutState_Parse("PAYOUT_STATE_" + text, &s) || s == v1::PAYOUT_STATE_UNSPECIFIED)
-        fail(ExitCode::Usage, "--state: PLANNED, SIGNED or CONFIRMED, got " + text);
-    return s;
+    return enum_value(text, "PAYOUT_STATE_", &v1::PayoutState_Parse,
+                      "PLANNED, SIGNED or CONFIRMED");
 }
 
 // Text mode prints one line per row; --json one array.

@@ -133,6 +133,7 @@ void add_audit_commands(CLI::App& app, Context& ctx) {
     rec->add_option("--config", opts->config, "the node's configuration file (bttnode.toml)")
         ->required();
     rec->callback([&ctx, opts] { reconcile(ctx, *opts); });
+    add_audit_ledger_commands(audit, ctx);
 }
 
 }  // namespace btt::ctl

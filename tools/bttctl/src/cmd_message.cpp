@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <btt/base/hex.h>
+#include <btt/channels/proof.h>
+#include <btt/channels/reject.h>
 #include <btt/ctl/commands.h>
 #include <btt/ctl/parse.h>
 #include <btt/tron/channel_messages.h>
@@ -37,8 +39,10 @@ void add_payload_options(CLI::App* cmd, Options& o) {
 }
 
 Bytes payload_of(const Options& o) {
-    if (o.message) return to_bytes(*o.message);
-    if (!o.has_payload_hex) fail(ExitCode::Usage, "give --payload-hex or --message");
+    if (o.message)
+        return to_bytes(*o.message);
+    if (!o.has_payload_hex)
+        fail(ExitCode::Usage, "give --payload-hex or --message");
     return parse_hex("--payload-hex", o.payload_hex);
 }
 
@@ -53,7 +57,8 @@ void report_signer(Context& ctx, const Expected<tron::TronAddress, tron::Signatu
     }
     ctx.out.add("signer", signer->to_base58());
     ctx.out.add("signer_hex", signer->to_hex());
-    const bool matches = expected.empty() || parse_address("--expected-signer", expected) == *signer;
+    const bool matches =
+        expected.empty() || parse_address("--expected-signer", expected) == *signer;
     ctx.out.add("valid", matches);
     if (!matches) {
         ctx.out.add("reason", "signer is not the expected address");
@@ -99,8 +104,10 @@ void add_proof_commands(CLI::App& app, Context& ctx) {
 
     auto* sign = proof->add_subcommand("sign", "Sign a cumulative balance proof as the payer");
     add_private_key_options(sign, opts->key, "the payer's");
-    sign->add_option("--channel", opts->channel, "channel id (funding txid), 64 hex digits")->required();
-    sign->add_option("--amount", opts->amount, "cumulative amount, base units, 1..2^63-1")->required();
+    sign->add_option("--channel", opts->channel, "channel id (funding txid), 64 hex digits")
+        ->required();
+    sign->add_option("--amount", opts->amount, "cumulative amount, base units, 1..2^63-1")
+        ->required();
     sign->callback([&ctx, opts] {
         const auto key = load_private_key(opts->key);
         const auto channel = parse_hash32("--channel", opts->channel);
@@ -123,8 +130,25 @@ void add_proof_commands(CLI::App& app, Context& ctx) {
         const auto sig = parse_signature("--signature", opts->signature);
         const auto msg = tron::balance_proof_message(channel, static_cast<std::uint64_t>(amount));
         ctx.out.add("message_hex", to_hex(msg));
-        report_signer(ctx, tron::recover_message_v2(msg, sig, tron::SPolicy::RefuseHighS),
-                      opts->expected_signer);
+        // The node's own rule (channels::check_proof), so bttctl never accepts a proof the
+        // node refuses or the other way round (issue 12).
+        const auto checked = channels::check_proof({Bytes(channel.begin(), channel.end()),
+                                                    static_cast<std::uint64_t>(amount),
+                                                    Bytes(sig.begin(), sig.end())});
+        if (!checked) {
+            std::string reason = std::string(channels::token_of(checked.error())) + ": " +
+                                 std::string(channels::sentence_of(checked.error()));
+            // Why no key recovers (e.g. high S), for people; the verdict is check_proof's.
+            if (const auto why = tron::recover_message_v2(msg, sig, tron::SPolicy::RefuseHighS);
+                !why) {
+                reason += " (" + why.error().message() + ")";
+            }
+            ctx.out.add("valid", false);
+            ctx.out.add("reason", reason);
+            ctx.exit_code = ExitCode::Invalid;
+            return;
+        }
+        report_signer(ctx, checked->signer, opts->expected_signer);
     });
 }
 

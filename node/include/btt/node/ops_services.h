@@ -23,6 +23,9 @@
 
 namespace btt::node {
 
+// Thrown through export_ledger by `emit` when the client went away: the export stops.
+struct ExportStopped {};
+
 struct OpsContext {
     std::string database_url;
     const Authorizer* auth = nullptr;
@@ -30,9 +33,10 @@ struct OpsContext {
     Settler* settler = nullptr;
     // Reconciliation at one solidified height (reconcile.h), on the node's chain client.
     std::function<Expected<Reconciliation, ReconcileError>()> reconcile;
-    // The ledger export (btt-ledger/1), one JSONL line per call of `emit`; `emit` returns
-    // false when the client went away. Throws on database trouble.
-    std::function<void(const std::function<bool(const std::string&)>& emit)> export_ledger;
+    // The ledger export (btt-ledger/1, ledger_export.h), one JSONL line per call of
+    // `emit`, which throws ExportStopped when the client went away. Throws on database
+    // trouble.
+    std::function<void(const std::function<void(const std::string&)>& emit)> export_ledger;
 };
 
 class AdminService final : public btt::channel::v1::AdminService::Service {

@@ -19,6 +19,8 @@ void add_chain_commands(CLI::App& app, Context& ctx);    // chain head|block, ac
 void add_db_commands(CLI::App& app, Context& ctx);       // db migrate, db status
 void add_channel_commands(CLI::App& app, Context& ctx);  // channel close|show (a bttnode's API)
 void add_audit_commands(CLI::App& app, Context& ctx);    // audit reconcile
+// audit export|verify (the ledger, issue 12), added to the audit group by add_audit_commands.
+void add_audit_ledger_commands(CLI::App* audit, Context& ctx);
 // Operators' and auditors' calls to a node: channels list, settle, pause, resume, payouts
 // list|retry, batches list, audit history.
 void add_admin_commands(CLI::App& app, Context& ctx);
