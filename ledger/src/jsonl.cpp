@@ -33,6 +33,8 @@ Json encode(const HeaderRecord& h) {
     j["exported_at"] = h.exported_at;
     j["solid_block"] = h.solid_block;
     j["solid_block_id"] = h.solid_block_id ? Json(to_hex(*h.solid_block_id)) : Json(nullptr);
+    j["records"] = h.records ? Json(*h.records) : Json(nullptr);
+    j["last_batch_seq"] = h.last_batch_seq ? Json(*h.last_batch_seq) : Json(nullptr);
     return j;
 }
 
@@ -273,6 +275,10 @@ HeaderRecord decode_header(const Json& j) {
     h.solid_block = integer(j, "solid_block");
     if (!is_null(j, "solid_block_id"))
         h.solid_block_id = fixed_hex<32>(j, "solid_block_id");
+    if (!is_null(j, "records"))
+        h.records = unsigned_integer(j, "records");
+    if (!is_null(j, "last_batch_seq"))
+        h.last_batch_seq = unsigned_integer(j, "last_batch_seq");
     return h;
 }
 

@@ -84,6 +84,7 @@ struct Verifier::State {
     std::optional<HeaderRecord> header;
     int section = -1;
     std::map<std::string, std::size_t> counts;
+    std::uint64_t records_after_header = 0;
 
     std::map<TxId, DepositSeen> deposits;
     std::vector<TxId> deposit_order;
@@ -564,6 +565,8 @@ Expected<void, VerifyFailure> Verifier::add(std::size_t line, const Record& reco
         return s.fail(line, record, "no_header", "the first line must be the btt-ledger/1 header");
     }
     ++s.counts[type_of(record)];
+    if (s.header)
+        ++s.records_after_header;
     if (const int next = State::section_of(record); next >= 0) {
         if (auto e = s.enter(next, line, record); !e)
             return e;
@@ -577,6 +580,15 @@ Expected<VerifySummary, VerifyFailure> Verifier::finish() {
         return unexpected(*s.failure);
     if (!s.header) {
         (void)s.fail(0, "ledger", "", "no_header", "the ledger is empty");
+        return unexpected(*s.failure);
+    }
+    // A file cut at a line boundary parses: the header's own counts say it is short.
+    const auto& h = *s.header;
+    const std::uint64_t last_seq = s.previous_batch ? s.previous_batch->seq : 0;
+    if (h.last_batch_seq && *h.last_batch_seq != last_seq) {
+        (void)s.fail(1, "header", "", "batches_missing",
+                     "the header names batch " + std::to_string(*h.last_batch_seq) +
+                         " as the last, the file ends at batch " + std::to_string(last_seq));
         return unexpected(*s.failure);
     }
     if (s.section < kEnd) {
@@ -637,6 +649,15 @@ Expected<VerifySummary, VerifyFailure> Verifier::finish() {
                              " + still held " + amount_text(b.still_held));
             return unexpected(*s.failure);
         }
+    }
+    // Last: a record lost in the middle that no check above misses (a close, a channel
+    // with nothing to settle) still leaves the file short of what its header announced.
+    if (h.records && *h.records != s.records_after_header) {
+        (void)s.fail(1, "header", "", "records_missing",
+                     "the header announces " + std::to_string(*h.records) +
+                         " records after it, the file has " +
+                         std::to_string(s.records_after_header));
+        return unexpected(*s.failure);
     }
     return VerifySummary{s.counts, s.books};
 }

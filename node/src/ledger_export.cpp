@@ -105,6 +105,15 @@ ledger::HeaderRecord header(pqxx::transaction_base& txn, const LedgerHeaderInfo&
     const auto meta = txn.exec("SELECT value FROM node_meta WHERE key = 'chain_id'");
     if (!meta.empty() && !meta[0][0].as<std::string>().empty())
         h.chain_id = meta[0][0].as<std::string>();
+    // Counted in the export's own snapshot: exactly the lines that follow.
+    const auto counts = txn.exec(
+        "SELECT (SELECT count(*) FROM deposits) + (SELECT count(*) FROM channels) + "
+        "(SELECT count(*) FROM receipt_batches) + (SELECT count(*) FROM proofs p JOIN "
+        "receipt_batches b ON b.seq = p.batch_seq) + (SELECT count(*) FROM close_requests) + "
+        "(SELECT count(*) FROM settlements) + (SELECT count(*) FROM payouts), "
+        "(SELECT coalesce(max(seq), 0) FROM receipt_batches)");
+    h.records = counts[0][0].as<std::uint64_t>();
+    h.last_batch_seq = counts[0][1].as<std::uint64_t>();
     const auto cursor = txn.exec("SELECT block_number, block_id FROM chain_cursor");
     if (!cursor.empty()) {
         h.solid_block = cursor[0][0].as<std::int64_t>();

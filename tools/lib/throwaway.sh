@@ -6,9 +6,10 @@
 #   throwaway_chain N BLOCK_MS SOLID_LAG
 #                              trondev with N funded accounts; sets $tron, $tron_solid,
 #                              $genesis_keys
-#   throwaway_node CONFIG_EXTRA
+#   throwaway_node CONFIG_EXTRA [FLAG...]
 #                              bttnode with a generated config (escrow = account 0, receipt
-#                              key = a fresh key); sets $node, $node_pid, $escrow
+#                              key = a fresh key) and the extra command-line FLAGs (dotted
+#                              key overrides); sets $node, $node_pid, $escrow
 
 pgbin=${BTT_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 as_pg=()
@@ -63,6 +64,7 @@ genesis_key() {
 
 throwaway_node() {
     local extra=${1:-}
+    [ $# -gt 0 ] && shift
     genesis_key 0 "$work/escrow.key"
     (umask 077; "$ctl" key new | awk -F': ' '$1 == "private_key" { print $2 }' > "$work/receipt.key")
     escrow=$("$ctl" key address --private-key-file "$work/escrow.key" | awk -F': ' '$1 == "address" { print $2 }')
@@ -83,9 +85,9 @@ poll_ms = 200
 url = "$db"
 $extra
 TOML
-    "$bttnode" --config "$work/bttnode.toml" > "$work/bttnode.log" 2>&1 &
+    "$bttnode" --config "$work/bttnode.toml" "$@" > "$work/bttnode.log" 2>&1 &
     node_pid=$!
     for _ in $(seq 1 300); do grep -q 'health: SERVING' "$work/bttnode.log" && break; sleep 0.1; done
     grep -q 'health: SERVING' "$work/bttnode.log" || { cat "$work/bttnode.log" >&2; return 1; }
-    node="127.0.0.1:$(sed -n 's/.*listening on [^ ]* (port \([0-9]*\)).*/\1/p' "$work/bttnode.log" | head -1)"
+    node="127.0.0.1:$(sed -n 's/.*listening on [^ ]* (port \([0-9]*\)[,)].*/\1/p' "$work/bttnode.log" | head -1)"
 }

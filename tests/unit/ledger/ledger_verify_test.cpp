@@ -107,6 +107,23 @@ TEST(LedgerVerify, ReorderedOrDroppedBatchesNameTheBatch) {
     EXPECT_TRUE(fails_at(dropped, kBatch2, "batch", "batch_seq_gap"));
 }
 
+TEST(LedgerVerify, AFileCutShortAtALineBoundaryIsRefusedByItsHeader) {
+    const auto ledger = sample_ledger();
+    // The close request dropped: nothing else needs it, the header's count does.
+    auto no_close = ledger;
+    no_close.erase(no_close.begin() + static_cast<long>(kSettlement - 2));
+    EXPECT_TRUE(fails_at(no_close, 1, "header", "records_missing"));
+    // Cut after batch 2: the trailing batch and everything after it are gone.
+    const std::vector<Record> cut(ledger.begin(), ledger.begin() + kBatch3 - 1);
+    EXPECT_TRUE(fails_at(cut, 1, "header", "batches_missing"));
+    // A header without the counts (another exporter's) is checked without them.
+    auto other = sample_ledger();
+    auto& header = std::get<HeaderRecord>(other.front());
+    header.records.reset();
+    header.last_batch_seq.reset();
+    EXPECT_TRUE(verify_ledger(other).has_value());
+}
+
 TEST(LedgerVerify, ABatchChainedToTheWrongHashOrSignedByAnotherKeyIsNamed) {
     auto ledger = sample_ledger();
     at<BatchRecord>(ledger, kBatch2).header.prev_hash[0] ^= 1;
@@ -180,6 +197,7 @@ TEST(LedgerVerify, APlannedRefundWithoutItsPayoutNamesTheDeposit) {
     EXPECT_TRUE(fails_at(ledger, 5, "deposit", "refund_unpaid"));
     // Not planned at all: the transfer is simply still held, and the books balance.
     at<DepositRecord>(ledger, 5).refund_batch_id.reset();
+    std::get<HeaderRecord>(ledger.front()).records = ledger.size() - 1;
     EXPECT_TRUE(verify_ledger(ledger).has_value());
 }
 
@@ -222,6 +240,7 @@ TEST(LedgerVerify, TheBooksMustBalance) {
     held.unclaimed_reason.reset();
     held.refund_batch_id.reset();
     ledger.insert(ledger.begin() + 5, held);
+    std::get<HeaderRecord>(ledger.front()).records = ledger.size() - 1;
     ASSERT_TRUE(verify_ledger(ledger).has_value());
     // ...and the refund of a transfer that is not unclaimed is refused.
     auto& refund = std::get<PayoutRecord>(ledger.back());

@@ -185,6 +185,9 @@ inline std::vector<Record> sample_ledger() {
                {channels::PayoutRole::PayerRefund, kAliceChannel, std::nullopt, amt(1'499'300)}));
     out.push_back(payout(3, carol().address(), 7,
                          {channels::PayoutRole::UnclaimedRefund, std::nullopt, kStray, amt(7)}));
+    auto& header = std::get<HeaderRecord>(out.front());
+    header.records = out.size() - 1;
+    header.last_batch_seq = 3;
     return out;
 }
 

@@ -43,6 +43,11 @@ struct HeaderRecord {
     std::int64_t exported_at = 0;         // Unix seconds
     std::int64_t solid_block = -1;        // the watcher's cursor: last solidified block applied
     std::optional<Hash32> solid_block_id;
+    // What the exporter wrote after the header, so that a file cut short at a line boundary
+    // is refused: the number of lines, and the last receipt batch's seq (0: no batch).
+    // Optional for files of other exporters; ours always writes both.
+    std::optional<std::uint64_t> records;
+    std::optional<std::uint64_t> last_batch_seq;
 };
 
 // What a transfer to the escrow meant (stored numbers 1..4 of deposits.outcome).
