@@ -403,5 +403,68 @@ TEST(OpsE2E, OperatorPausesListsForceSettlesAndAuditorReadsTheHistory) {
     (void)b;
 }
 
+TEST(OpsE2E, RetryingALivePayoutResendsItAndNeverSignsASecondAttempt) {
+    TokenFiles tokens;
+    NodeRig rig(ops_rig(tokens));
+    rig.start_node();
+    const auto bob = tk::actor("bob");
+    const auto id = rig.open_channel(tk::alice(), bob, 10'000'000);
+    ASSERT_EQ(pay(rig, id, 3'000'000, tk::alice()).outcome(), v1::OUTCOME_ACCEPTED);
+    // No blocks from now on: payouts are signed and broadcast but cannot land, and their
+    // death cannot be proven either. They stay live.
+    rig.chain().faults().paused = true;
+    auto stub = rig.stub();
+    {
+        grpc::ClientContext ctx;
+        bearer(ctx, nullptr);
+        v1::CloseRequest req;
+        req.set_channel_id(str(id.bytes()));
+        req.set_signature(
+            str(tron::sign_message_v2(tk::actor_key("bob"), tron::close_message(id.bytes()))));
+        v1::CloseResult result;
+        ASSERT_TRUE(stub->CloseChannel(&ctx, req, &result).ok());
+    }
+    auto admin = v1::AdminService::NewStub(rig.node_channel());
+    const auto live_payouts = [&] {
+        grpc::ClientContext ctx;
+        bearer(ctx, kOperatorToken);
+        v1::ListPayoutsRequest q;
+        q.set_state(v1::PAYOUT_STATE_SIGNED);
+        v1::ListPayoutsResponse r;
+        EXPECT_TRUE(admin->ListPayouts(&ctx, q, &r).ok());
+        return r;
+    };
+    v1::ListPayoutsResponse signed_payouts;
+    for (int i = 0; i < 300 && signed_payouts.payouts_size() < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        signed_payouts = live_payouts();
+    }
+    ASSERT_EQ(signed_payouts.payouts_size(), 2);  // bob's share and alice's refund
+    for (int round = 0; round < 10; ++round) {
+        for (const auto& p : signed_payouts.payouts()) {
+            grpc::ClientContext ctx;
+            bearer(ctx, kOperatorToken);
+            v1::RetryPayoutRequest q;
+            q.set_payout_id(p.payout_id());
+            v1::RetryPayoutResult r;
+            ASSERT_TRUE(admin->RetryPayout(&ctx, q, &r).ok());
+            EXPECT_EQ(r.action(), "rebroadcast");
+            ASSERT_EQ(r.payout().attempts_size(), 1);
+            EXPECT_EQ(r.payout().attempts(0).txid(), p.attempts(0).txid());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 2);
+    // The chain moves again: each payout lands with its one signature.
+    rig.chain().faults().paused = false;
+    const auto closed = rig.wait_channel(
+        id, [](const auto& ch) { return ch && ch->state() == v1::CHANNEL_STATE_CLOSED; },
+        std::chrono::seconds(90));
+    ASSERT_TRUE(closed);
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 2);
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts WHERE state = 3"), 2);
+    EXPECT_EQ(rig.token_balance(bob), 2'970'000);
+}
+
 }  // namespace
 }  // namespace btt::e2e
