@@ -1,0 +1,239 @@
+#include <btt/torrent/node_link.h>
+
+#include <algorithm>
+
+#include <btt/channels/proof.h>
+#include <btt/channels/receipt.h>
+#include <btt/torrent/log.h>
+
+namespace btt::torrent {
+
+namespace v1 = btt::channel::v1;
+
+namespace {
+
+constexpr auto kCallDeadline = std::chrono::seconds(10);
+
+std::string raw(const auto& bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// A receipt as any client checks it: batch header signed by the node's receipt key, audit
+// path from the (channel, amount) leaf to the root.
+bool receipt_valid(const v1::ProofResult& r, const channels::ChannelId& id,
+                   const tron::TronAddress& receipt_address) {
+    if (!r.has_receipt())
+        return false;
+    const auto& rc = r.receipt();
+    if (rc.prev_batch_hash().size() != 32 || rc.root().size() != 32 ||
+        rc.batch_signature().size() != 65) {
+        return false;
+    }
+    channels::BatchReceipt b;
+    b.header.seq = rc.batch_seq();
+    std::copy(rc.prev_batch_hash().begin(), rc.prev_batch_hash().end(), b.header.prev_hash.begin());
+    b.header.leaf_count = rc.leaf_count();
+    std::copy(rc.root().begin(), rc.root().end(), b.header.root.begin());
+    std::copy(rc.batch_signature().begin(), rc.batch_signature().end(), b.batch_signature.begin());
+    b.leaf_index = rc.leaf_index();
+    for (const auto& p : rc.path()) {
+        if (p.size() != 32)
+            return false;
+        Hash32 h{};
+        std::copy(p.begin(), p.end(), h.begin());
+        b.path.push_back(h);
+    }
+    b.channel = id;
+    const auto amount = channels::Amount::from_uint64(rc.amount());
+    if (!amount)
+        return false;
+    b.amount = *amount;
+    return channels::verify_batch_receipt(b, receipt_address).has_value();
+}
+
+}  // namespace
+
+NodeLink::NodeLink(std::unique_ptr<v1::ChannelService::Stub> stub, v1::NodeInfo node,
+                   tron::TronAddress payee, std::ostream& log)
+    : m_stub(std::move(stub)), m_node(std::move(node)), m_payee(payee), m_log(log) {
+    if (auto a = tron::TronAddress::from_base58(m_node.receipt_address()))
+        m_receipt_address = *a;
+}
+
+NodeLink::~NodeLink() {
+    stop(std::chrono::milliseconds(0));
+}
+
+void NodeLink::start(std::shared_ptr<Hub> hub) {
+    m_hub = std::move(hub);
+    m_worker = std::thread([this] { work(); });
+}
+
+void NodeLink::submit(std::uint64_t conn, const PayMessage& message) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back({conn, message});
+    }
+    m_wake.notify_one();
+}
+
+void NodeLink::stop(std::chrono::milliseconds limit) {
+    if (!m_worker.joinable())
+        return;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        {
+            std::lock_guard lock(m_mutex);
+            if ((m_queue.empty() && m_pending.empty()) ||
+                std::chrono::steady_clock::now() >= deadline) {
+                m_stopping = true;
+                break;
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    m_wake.notify_all();
+    m_worker.join();
+}
+
+void NodeLink::work() {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+            if (m_stopping)
+                break;
+            job = std::move(m_queue.front());
+            m_queue.pop_front();
+        }
+        if (const auto* open = std::get_if<OpenMsg>(&job.message))
+            handle_open(job.conn, *open);
+        else if (const auto* proof = std::get_if<ProofMsg>(&job.message))
+            handle_proof(job.conn, *proof);
+    }
+    close_stream();
+}
+
+void NodeLink::handle_open(std::uint64_t conn, const OpenMsg& open) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+    v1::GetChannelRequest req;
+    req.set_channel_id(raw(open.channel.bytes()));
+    v1::ChannelInfo info;
+    const auto status = m_stub->GetChannel(&ctx, req, &info);
+    if (!status.ok()) {
+        m_hub->refuse(
+            conn, "channel " + open.channel.to_hex() + ": GetChannel: " + status.error_message());
+        return;
+    }
+    const auto payer = tron::TronAddress::from_base58(info.payer());
+    std::string why;
+    if (info.payee() != m_payee.to_base58())
+        why = "pays " + info.payee() + ", not us";
+    else if (info.state() != v1::CHANNEL_STATE_OPEN)
+        why = "is " + v1::ChannelState_Name(info.state()) + ", not OPEN";
+    else if (info.token_id() != m_node.token_id())
+        why = "holds token " + info.token_id();
+    else if (!payer || info.deposit() <= 0 || info.accepted() < 0)
+        why = "has no usable payer or deposit";
+    if (!why.empty()) {
+        m_hub->refuse(conn, "channel " + open.channel.to_hex() + " " + why);
+        return;
+    }
+    m_channels[open.channel] = {*payer, static_cast<std::uint64_t>(info.deposit())};
+    m_conn_channel[conn] = open.channel;
+    m_hub->grant_channel(conn, open.channel, static_cast<std::uint64_t>(info.accepted()));
+}
+
+void NodeLink::handle_proof(std::uint64_t conn, const ProofMsg& proof) {
+    const auto bound = m_conn_channel.find(conn);
+    if (bound == m_conn_channel.end() || bound->second != proof.channel)
+        return;  // its open was refused; the connection is being closed
+    const auto& facts = m_channels[proof.channel];
+    // The seeder checks the payer's signature itself before it bothers the node.
+    channels::ProofMsg msg{Bytes(proof.channel.bytes().begin(), proof.channel.bytes().end()),
+                           proof.amount, Bytes(proof.signature.begin(), proof.signature.end())};
+    const auto verified = channels::check_proof(msg);
+    if (!verified || verified->signer != facts.payer) {
+        m_hub->refuse(conn, "a proof not signed by the channel's payer");
+        return;
+    }
+    if (proof.amount > facts.deposit) {
+        m_hub->refuse(conn, "a proof above the channel's deposit");
+        return;
+    }
+    if (!ensure_stream()) {
+        log_line(m_log, "node stream unavailable; proof of " + std::to_string(proof.amount) +
+                            " not streamed (the next one supersedes it)");
+        return;
+    }
+    v1::ProofRequest req;
+    req.set_request_id(++m_next_request);
+    req.set_channel_id(raw(proof.channel.bytes()));
+    req.set_amount(proof.amount);
+    req.set_signature(raw(proof.signature));
+    {
+        std::lock_guard lock(m_mutex);
+        m_pending[req.request_id()] = {conn, proof.channel, proof.amount};
+    }
+    if (!m_stream->Write(req)) {
+        log_line(m_log, "node stream broke; reopening on the next proof");
+        close_stream();
+    }
+}
+
+bool NodeLink::ensure_stream() {
+    if (m_stream)
+        return true;
+    m_stream_ctx = std::make_unique<grpc::ClientContext>();
+    m_stream = m_stub->StreamProofs(m_stream_ctx.get());
+    if (!m_stream)
+        return false;
+    auto* stream = m_stream.get();
+    m_reader = std::thread([this, stream] {
+        v1::ProofResult r;
+        while (stream->Read(&r)) {
+            Pending p;
+            {
+                std::lock_guard lock(m_mutex);
+                const auto it = m_pending.find(r.request_id());
+                if (it == m_pending.end())
+                    continue;
+                p = it->second;
+                m_pending.erase(it);
+            }
+            const bool committed =
+                r.outcome() == v1::OUTCOME_ACCEPTED || r.outcome() == v1::OUTCOME_DUPLICATE;
+            if (committed && receipt_valid(r, p.channel, m_receipt_address) &&
+                r.receipt().amount() == p.amount) {
+                m_hub->commit(p.conn, p.channel, p.amount);
+            } else if (committed) {
+                log_line(m_log, "node answered proof " + std::to_string(p.amount) +
+                                    " without a valid receipt; not counted");
+            } else {
+                log_line(m_log, "node refused proof " + std::to_string(p.amount) + " of " +
+                                    p.channel.to_hex() + ": " + r.reason_token());
+                // Retry-class reasons (9..11) are the node's trouble, not the payer's.
+                if (r.reason() < 9 || r.reason() > 11)
+                    m_hub->refuse(p.conn, "the node refused its proof: " + r.reason_token());
+            }
+        }
+        std::lock_guard lock(m_mutex);
+        m_pending.clear();  // unanswered: the payer's next proof supersedes them
+    });
+    return true;
+}
+
+void NodeLink::close_stream() {
+    if (!m_stream)
+        return;
+    m_stream->WritesDone();
+    if (m_reader.joinable())
+        m_reader.join();
+    (void)m_stream->Finish();
+    m_stream.reset();
+    m_stream_ctx.reset();
+}
+
+}  // namespace btt::torrent
