@@ -27,8 +27,9 @@ std::int64_t now_s() {
 }
 
 // Token check, then `body` on a fresh database connection; exceptions become statuses.
-// Database trouble is UNAVAILABLE (retry), a bad filter INVALID_ARGUMENT, anything else
-// INTERNAL with the details in the log only.
+// A database that is down or a transaction that lost a race is UNAVAILABLE (retry), a bad
+// filter INVALID_ARGUMENT, anything else (our bug, a malformed stored row) INTERNAL with
+// the details in the log only.
 template <typename Body>
 grpc::Status guarded(const OpsContext& ops, grpc::ServerContext* call, Role role,
                      const char* method, Body&& body) {
@@ -42,9 +43,9 @@ grpc::Status guarded(const OpsContext& ops, grpc::ServerContext* call, Role role
     } catch (const pqxx::broken_connection& e) {
         spdlog::warn("{}: database unreachable: {}", method, e.what());
         return {grpc::StatusCode::UNAVAILABLE, "database unreachable; retry"};
-    } catch (const pqxx::sql_error& e) {
-        spdlog::error("{}: {}", method, e.what());
-        return {grpc::StatusCode::UNAVAILABLE, "database error; retry"};
+    } catch (const pqxx::transaction_rollback& e) {
+        spdlog::warn("{}: {}", method, e.what());
+        return {grpc::StatusCode::UNAVAILABLE, "the database rolled the read back; retry"};
     } catch (const std::exception& e) {
         spdlog::error("{}: {}", method, e.what());
         return {grpc::StatusCode::INTERNAL, "internal error (see the node's log)"};

@@ -27,13 +27,7 @@ namespace tk = btt::testkit;
 
 // bttctl ARGS...: exit code, stdout and stderr together.
 std::pair<int, std::string> bttctl(const std::string& args) {
-    std::string out;
-    FILE* p = popen((std::string(BTTCTL_EXE) + " " + args + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (p != nullptr && std::fgets(buf, sizeof buf, p) != nullptr)
-        out += buf;
-    const int status = p != nullptr ? pclose(p) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return run_command(std::string(BTTCTL_EXE) + " " + args + " 2>&1");
 }
 
 // The JSON object in bttctl's output (stderr's reason line, if any, comes first).

@@ -19,15 +19,8 @@ namespace {
 
 namespace tk = btt::testkit;
 
-// Runs a command, returns (exit status, stdout).
 std::pair<int, std::string> run(const std::string& command) {
-    std::string out;
-    FILE* p = popen(command.c_str(), "r");
-    if (p == nullptr) return {-1, out};
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), static_cast<int>(buf.size()), p) != nullptr) out += buf.data();
-    const int status = pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return run_command(command);
 }
 
 TEST(BttloadE2E, OpensChannelsStreamsProofsAndReportsAnErrorFreeJsonSummary) {

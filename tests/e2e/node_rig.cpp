@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -128,6 +129,18 @@ NodeRig::~NodeRig() {
     } else {
         fs::remove_all(m_folder);
     }
+}
+
+std::pair<int, std::string> run_command(const std::string& command) {
+    std::string out;
+    FILE* p = popen(command.c_str(), "r");
+    if (p == nullptr)
+        return {-1, out};
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, p) != nullptr)
+        out += buf;
+    const int status = pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 std::shared_ptr<grpc::Channel> NodeRig::node_channel() const {

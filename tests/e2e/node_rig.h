@@ -105,6 +105,10 @@ private:
     int m_starts = 0;
 };
 
+// Runs a shell command line (bounded by the tools' own deadlines); its exit status (-1 if
+// it did not exit normally) and its standard output.
+[[nodiscard]] std::pair<int, std::string> run_command(const std::string& command);
+
 // Funded genesis accounts (deterministic test keys from testkit's actors): alice, carol
 // pay; bob and dave are paid; the escrow has TRX for bandwidth.
 [[nodiscard]] std::string str(ByteView b);

@@ -219,15 +219,9 @@ TEST(OpsE2E, RoleMatrixCoversEveryMethodAndJsonLogsCarryNoToken) {
     EXPECT_EQ(log.find(kAuditorToken), std::string::npos);
 }
 
-// bttctl ARGS...: exit code and stdout.
+// bttctl ARGS...: exit code, stdout and stderr together.
 std::pair<int, std::string> bttctl(const std::string& args) {
-    std::string out;
-    FILE* p = popen((std::string(BTTCTL_EXE) + " " + args + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (p != nullptr && std::fgets(buf, sizeof buf, p) != nullptr)
-        out += buf;
-    const int status = p != nullptr ? pclose(p) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return run_command(std::string(BTTCTL_EXE) + " " + args + " 2>&1");
 }
 
 nlohmann::json json_of(const std::pair<int, std::string>& r) {
