@@ -177,6 +177,15 @@ TEST(AuditE2E, AnExportedLedgerVerifiesAgainstTheChainAndAPayoutMissingOnChainIs
     EXPECT_EQ(j["record_type"], "payout");
     EXPECT_EQ(j["record_id"], forged_id);
     EXPECT_EQ(j["check"], "missing_on_chain");
+    // The full node alone (no solidity port given) reaches the same verdicts: it counts
+    // only what sits at or below its own solidified height.
+    const std::string full_only = " --tron " + rig.chain_addresses().first;
+    const auto alone = bttctl("--json audit verify " + file + full_only);
+    ASSERT_EQ(alone.first, 0) << alone.second;
+    EXPECT_EQ(json_in(alone.second)["chain_checked"].get<std::int64_t>(), 3 + payouts);
+    const auto alone_forged = bttctl("--json audit verify " + file + ".forged" + full_only);
+    EXPECT_EQ(alone_forged.first, 1) << alone_forged.second;
+    EXPECT_EQ(json_in(alone_forged.second)["check"], "missing_on_chain");
 
     // And a chain that cannot be reached is exit 3, not a verdict.
     EXPECT_EQ(

@@ -45,7 +45,9 @@ struct ExportOptions {
 struct VerifyOptions {
     std::string file;
     std::string tron;
-    std::string solidity;  // empty: --tron's host, port + 10 (java-tron's and trondev's habit)
+    // Empty: the full node answers alone, counting only blocks at or below its own
+    // solidified height (no guess at a solidity port).
+    std::string solidity;
     bool tls = false;
 };
 
@@ -154,19 +156,6 @@ struct OnChain {
     std::optional<Bytes> memo;  // deposits: raw_data.data as recorded
 };
 
-std::string default_solidity(const std::string& full_node) {
-    const auto colon = full_node.rfind(':');
-    if (colon == std::string::npos)
-        fail(ExitCode::Usage, "--tron must be HOST:PORT");
-    int port = 0;
-    try {
-        port = std::stoi(full_node.substr(colon + 1));
-    } catch (const std::exception&) {
-        fail(ExitCode::Usage, "--tron must be HOST:PORT");
-    }
-    return full_node.substr(0, colon + 1) + std::to_string(port + 10);
-}
-
 void report_failure(Context& ctx, const ledger::VerifyFailure& f) {
     ctx.out.add("ok", false);
     ctx.out.add("line", f.line);
@@ -181,11 +170,12 @@ void report_failure(Context& ctx, const ledger::VerifyFailure& f) {
 // The transfer `t` names, as the solidified chain has it: nullopt when it holds, else the
 // failure naming t's record. Chain errors stop the command (exit 3).
 std::optional<ledger::VerifyFailure> check_on_chain(tron::client::TronClient& chain,
-                                                    const OnChain& t) {
+                                                    bool via_full_node, const OnChain& t) {
     const auto failure = [&](const char* check, std::string detail) {
         return ledger::VerifyFailure{t.line, t.type, t.id, check, std::move(detail)};
     };
-    const auto inclusion = chain.solid_inclusion(t.txid.bytes());
+    const auto inclusion = via_full_node ? chain.solid_inclusion_via_full_node(t.txid.bytes())
+                                         : chain.solid_inclusion(t.txid.bytes());
     if (!inclusion)
         fail(ExitCode::Network, "solidity node: " + inclusion.error().message);
     if (!*inclusion) {
@@ -283,11 +273,11 @@ void verify_file(Context& ctx, const VerifyOptions& o) {
     if (!o.tron.empty()) {
         tron::client::ClientOptions co;
         co.full_node = {o.tron, o.tls, ""};
-        co.solidity = {o.solidity.empty() ? default_solidity(o.tron) : o.solidity, o.tls, ""};
+        co.solidity = {o.solidity.empty() ? o.tron : o.solidity, o.tls, ""};
         co.backoff.max_attempts = 4;
         tron::client::TronClient chain(co);
         for (const auto& t : on_chain) {
-            if (const auto f = check_on_chain(chain, t)) {
+            if (const auto f = check_on_chain(chain, o.solidity.empty(), t)) {
                 report_failure(ctx, *f);
                 return;
             }
@@ -333,7 +323,8 @@ void add_audit_ledger_commands(CLI::App* audit, Context& ctx) {
     ver->add_option("FILE", vo->file, "the JSONL ledger (bttctl audit export)")->required();
     ver->add_option("--tron", vo->tron, "check transfers against this full node's gRPC HOST:PORT");
     ver->add_option("--tron-solidity", vo->solidity,
-                    "its solidity gRPC HOST:PORT (default: --tron's host, port + 10)");
+                    "its solidity gRPC HOST:PORT (default: ask the full node alone, counting "
+                    "only blocks at or below its solidified height)");
     ver->add_flag("--tron-tls", vo->tls, "use TLS (system roots) for both endpoints");
     ver->callback([&ctx, vo] { verify_file(ctx, *vo); });
 }

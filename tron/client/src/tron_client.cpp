@@ -67,6 +67,7 @@ struct TronClient::State {
     std::unique_ptr<protocol::Wallet::Stub> wallet;
     std::unique_ptr<protocol::WalletSolidity::Stub> solidity;
     std::unique_ptr<protocol::Database::Stub> solidity_database;
+    std::unique_ptr<protocol::Database::Stub> full_database;
 
     mutable std::mutex mutex;
     std::condition_variable wake;          // cancel() ends every backoff sleep
@@ -145,6 +146,7 @@ TronClient::TronClient(ClientOptions options) : m_state(new State), m_options(st
     m_state->wallet = protocol::Wallet::NewStub(full);
     m_state->solidity = protocol::WalletSolidity::NewStub(solid);
     m_state->solidity_database = protocol::Database::NewStub(solid);
+    m_state->full_database = protocol::Database::NewStub(full);
 }
 
 TronClient::~TronClient() = default;
@@ -224,6 +226,21 @@ Result<std::optional<Inclusion>> TronClient::solid_inclusion(const TxId& txid) {
     const auto a = m_state->read(m_options, [&](auto* ctx) { return m_state->solidity->GetTransactionInfoById(ctx, req, &info); });
     if (!a.status.ok() || a.cancelled) return unexpected(read_error(a));
     if (info.id().empty() || info.blocknumber() <= 0) return std::optional<Inclusion>();
+    return std::optional<Inclusion>(Inclusion{info.blocknumber(), info.blocktimestamp(), info.fee()});
+}
+
+Result<std::optional<Inclusion>> TronClient::solid_inclusion_via_full_node(const TxId& txid) {
+    protocol::BytesMessage req;
+    req.set_value(str(txid));
+    protocol::TransactionInfo info;
+    const auto a = m_state->read(m_options, [&](auto* ctx) { return m_state->wallet->GetTransactionInfoById(ctx, req, &info); });
+    if (!a.status.ok() || a.cancelled) return unexpected(read_error(a));
+    if (info.id().empty() || info.blocknumber() <= 0) return std::optional<Inclusion>();
+    // Asked after the receipt: a solid height read later can only be higher.
+    protocol::DynamicProperties props;
+    const auto b = m_state->read(m_options, [&](auto* ctx) { return m_state->full_database->GetDynamicProperties(ctx, {}, &props); });
+    if (!b.status.ok() || b.cancelled) return unexpected(read_error(b));
+    if (info.blocknumber() > props.last_solidity_block_num()) return std::optional<Inclusion>();
     return std::optional<Inclusion>(Inclusion{info.blocknumber(), info.blocktimestamp(), info.fee()});
 }
 

@@ -105,6 +105,10 @@ public:
     [[nodiscard]] Result<std::vector<protocol::BlockExtention>> solid_blocks(std::int64_t start, std::int64_t end);
     // Where a transaction sits on the SOLIDIFIED chain; nullopt if not there (yet).
     [[nodiscard]] Result<std::optional<Inclusion>> solid_inclusion(const TxId& txid);
+    // The same answer from the full node alone (for callers who know no solidity port):
+    // its receipt, counted only at or below the full node's own solidified height
+    // (protocol.Database/GetDynamicProperties, served on every java-tron port).
+    [[nodiscard]] Result<std::optional<Inclusion>> solid_inclusion_via_full_node(const TxId& txid);
     [[nodiscard]] Result<Balances> account(const TronAddress& address, bool solidified = true);
     // Token metadata (name, precision, ...) as AssetIssueContract fields; nullopt if unknown.
     struct Asset {
