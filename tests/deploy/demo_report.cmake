@@ -1,6 +1,9 @@
-# Checks tools/demo's --json report (cmake -DREPORT=F -DCHANNELS=N -P demo_report.cmake):
-# the fields issue 13 names are there, and the run was whole: N channels, proofs
-# accepted, every payout confirmed, no deficit or surplus, the audit verified.
+# Checks tools/demo's --json report (cmake -DREPORT=F -DCHANNELS=N [-DTORRENT=ON] -P
+# demo_report.cmake): the fields issue 13 names are there, and the run was whole: N
+# channels, proofs accepted, every payout confirmed, no deficit or surplus, the audit
+# verified. With TORRENT, the torrent act's object too (issue 14): every piece of the file
+# received and paid at the price, the file identical, and the seeder's on-chain gain
+# re-derived here as paid - floor(paid x 100 / 10000), the payer's loss as exactly paid.
 cmake_minimum_required(VERSION 3.19)  # string(JSON)
 file(READ "${REPORT}" report)
 function(field out)
@@ -45,3 +48,31 @@ expect(audit_verify_ok "${audit}" STREQUAL ON)
 expect(ok "${ok}" STREQUAL ON)
 message(STATUS "demo report: ${channels} channels, ${accepted} proofs at ${rate}/s (ack p50 ${p50} ms, p99 ${p99} ms), "
                "${confirmed}/${payouts} payouts confirmed in ${payout_txs} transactions, deficit ${deficit}, surplus ${surplus}")
+
+if(TORRENT)
+    field(t_pieces torrent pieces)
+    field(t_file_bytes torrent file_bytes)
+    field(t_piece_size torrent piece_size)
+    field(t_price torrent price)
+    field(t_paid torrent paid)
+    field(t_fee torrent fee)
+    field(t_received torrent payee_received)
+    field(t_payer_spent torrent payer_spent)
+    field(t_identical torrent file_identical)
+    field(t_seconds torrent seconds)
+    field(t_ok torrent ok)
+    math(EXPR all_pieces "(${t_file_bytes} + ${t_piece_size} - 1) / ${t_piece_size}")
+    math(EXPR owed "${t_pieces} * ${t_price}")
+    math(EXPR fee "${owed} * 100 / 10000")
+    math(EXPR payee_gain "${owed} - ${fee}")
+    expect(torrent.pieces "${t_pieces}" GREATER 0)
+    expect(torrent.pieces "${t_pieces}" EQUAL "${all_pieces}")
+    expect(torrent.paid "${t_paid}" EQUAL "${owed}")
+    expect(torrent.fee "${t_fee}" EQUAL "${fee}")
+    expect(torrent.payee_received "${t_received}" EQUAL "${payee_gain}")
+    expect(torrent.payer_spent "${t_payer_spent}" EQUAL "${owed}")
+    expect(torrent.file_identical "${t_identical}" STREQUAL ON)
+    expect(torrent.ok "${t_ok}" STREQUAL ON)
+    message(STATUS "demo torrent act: ${t_pieces} pieces paid ${t_paid}, payee +${t_received} (fee ${t_fee}), "
+                   "file identical, ${t_seconds} s")
+endif()

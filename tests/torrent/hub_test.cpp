@@ -151,5 +151,99 @@ TEST(HubBuyer, StopsPayingAfterTheTestLimit) {
     EXPECT_EQ(hub.pieces_paid(), 1u);
 }
 
+TEST(HubSeller, ClosedConnectionsLeaveOnlyTheirTotalsBehind) {
+    std::ostringstream log;
+    Hub hub(SellerConfig{offer(/*free_pieces=*/1, /*credit=*/2),
+                         [](std::uint64_t, const PayMessage&) {}},
+            std::nullopt, log);
+    constexpr std::uint64_t kRounds = 500;
+    std::uint64_t conn = 0;
+    for (std::uint64_t round = 0; round < kRounds; ++round) {
+        // A freeloader takes its free piece and leaves; a plain peer too.
+        ++conn;
+        hub.on_connect(conn, "127.0.0.1:" + std::to_string(conn));
+        hub.on_peer_hello(conn, Hello{});
+        EXPECT_EQ(hub.on_request(conn, 0), RequestVerdict::Serve);
+        hub.on_disconnect(conn);
+        ++conn;
+        hub.on_connect(conn, "127.0.0.1:" + std::to_string(conn));
+        hub.on_peer_hello(conn, std::nullopt);
+        EXPECT_EQ(hub.on_request(conn, 0), RequestVerdict::Serve);
+        hub.on_disconnect(conn);
+    }
+    // A payer reconnects: each connection pays for two pieces of one channel.
+    for (std::uint64_t round = 0; round < kRounds; ++round) {
+        ++conn;
+        hub.on_connect(conn, "127.0.0.1:" + std::to_string(conn));
+        hub.on_peer_hello(conn, Hello{});
+        ASSERT_FALSE(hub.on_message(conn, OpenMsg{channel()}).has_value());
+        hub.grant_channel(conn, channel(), 2 * kPrice * round);
+        EXPECT_EQ(hub.on_request(conn, 0), RequestVerdict::Serve);
+        EXPECT_EQ(hub.on_request(conn, 1), RequestVerdict::Serve);
+        hub.commit(conn, channel(), 2 * kPrice * round + kPrice);
+        hub.on_disconnect(conn);
+        // The receipt of the second piece arrives after the connection closed: it still counts.
+        hub.commit(conn, channel(), 2 * kPrice * (round + 1));
+    }
+    EXPECT_EQ(hub.connection_records(), 0u);
+    // Whatever arrives for a closed connection is ignored and recreates nothing.
+    EXPECT_EQ(hub.on_request(1, 5), RequestVerdict::Refuse);
+    EXPECT_FALSE(hub.on_message(1, OpenMsg{channel()}).has_value());
+    hub.on_peer_hello(1, Hello{});
+    hub.refuse(1, "late");
+    EXPECT_TRUE(hub.take_work(1).messages.empty());
+    EXPECT_EQ(hub.connection_records(), 0u);
+
+    const auto report = hub.report();
+    ASSERT_EQ(report.size(), 3u);  // the channel, closed plain peers, closed free peers
+    std::uint64_t unpaid_served = 0;
+    for (const auto& r : report) {
+        if (r.channel_hex.empty()) {
+            EXPECT_EQ(r.peer, "closed");
+            EXPECT_EQ(r.served, kRounds);
+            unpaid_served += r.served;
+            continue;
+        }
+        EXPECT_EQ(r.channel_hex, channel().to_hex());
+        EXPECT_EQ(r.served, 2 * kRounds);
+        EXPECT_EQ(r.paid_pieces, 2 * kRounds);
+        EXPECT_EQ(r.committed, 2 * kPrice * kRounds);
+    }
+    EXPECT_EQ(unpaid_served, 2 * kRounds);
+}
+
+TEST(HubSeller, ALiveConnectionIsReportedWithItsChannel) {
+    Seller s(/*free_pieces=*/0, /*credit=*/3);
+    s.hub->on_connect(2, "free peer");
+    s.hub->on_peer_hello(2, Hello{});
+    ASSERT_FALSE(s.hub->on_message(1, OpenMsg{channel()}).has_value());
+    s.hub->grant_channel(1, channel(), 0);
+    EXPECT_EQ(s.hub->on_request(1, 0), RequestVerdict::Serve);
+    s.hub->commit(1, channel(), kPrice);
+    const auto report = s.hub->report();
+    ASSERT_EQ(report.size(), 2u);
+    EXPECT_EQ(report[0].peer, "free peer");
+    EXPECT_EQ(report[0].served, 0u);
+    EXPECT_EQ(report[1].peer, "peer");
+    EXPECT_EQ(report[1].served, 1u);
+    EXPECT_EQ(report[1].paid_pieces, 1u);
+    EXPECT_EQ(s.hub->connection_records(), 2u);
+}
+
+TEST(HubBuyer, ClosedSellersLeaveNoRecords) {
+    std::ostringstream log;
+    Hub hub(std::nullopt, BuyerConfig{&tk::alice(), 0}, log);
+    for (std::uint64_t conn = 1; conn <= 100; ++conn) {
+        hub.on_connect(conn, "seller");
+        hub.on_peer_hello(conn, Hello{offer(1, 1)});
+        EXPECT_TRUE(hub.on_piece_pass(conn, 0).empty());
+        hub.on_disconnect(conn);
+    }
+    EXPECT_EQ(hub.connection_records(), 0u);
+    EXPECT_EQ(hub.more_pieces_allowed(), 0u);
+    EXPECT_TRUE(hub.on_piece_pass(1, 1).empty());
+    EXPECT_EQ(hub.connection_records(), 0u);
+}
+
 }  // namespace
 }  // namespace btt::torrent

@@ -432,5 +432,114 @@ TEST(TorrentE2E, APlainLibtorrentPeerJoinsWithoutHarm) {
     EXPECT_TRUE(saw_plain) << served.dump();
 }
 
+// The seeder keeps, per channel, the latest proof the node has not acknowledged and resends
+// it once the node is back: a node killed mid-download loses no payment, and the payer,
+// stalled at the credit window meanwhile, completes.
+TEST(TorrentE2E, ANodeKilledMidDownloadLosesNoPayment) {
+    NodeRig rig(swarm_rig());
+    rig.start_node();
+    // The restarted node must listen where the seeder's --node points: pin the port the
+    // rig's first start picked.
+    {
+        auto config = slurp(rig.config_path());
+        const std::string any_port = "listen = \"127.0.0.1:0\"";
+        const auto at = config.find(any_port);
+        ASSERT_NE(at, std::string::npos) << config;
+        config.replace(at, any_port.size(), "listen = \"" + rig.node_address() + "\"");
+        std::ofstream(rig.config_path(), std::ios::trunc) << config;
+    }
+    Swarm swarm(rig);
+    const int port = free_port();
+    auto seeder = swarm.seed(port, /*free_pieces=*/0, /*credit_pieces=*/4);
+    auto payer =
+        swarm.get("alice", "alice.key", port, {"--deposit", "1000000", "--timeout-s", "150"});
+
+    // Mid-download: the channel is open and some proofs are committed, not all.
+    ASSERT_TRUE(seeder->wait_for_err("pays through channel", std::chrono::seconds(60)))
+        << seeder->err() << payer->err();
+    const auto line_start = seeder->err().find("pays through channel ") + 21;
+    const auto id = channels::ChannelId::from_lower_hex(seeder->err().substr(line_start, 64));
+    ASSERT_TRUE(id.has_value()) << seeder->err();
+    ASSERT_GE(accepted(rig, *id, 6 * kPrice), 6 * kPrice);
+    ASSERT_TRUE(payer->running()) << "the download ended before the node could be killed";
+    rig.kill_node();
+    EXPECT_TRUE(seeder->wait_for_err("node stream ended", std::chrono::seconds(10)))
+        << seeder->err();
+    // Long enough for the payer to use up the credit window and the seeder to retry.
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    EXPECT_TRUE(payer->running());
+    rig.start_node();
+
+    ASSERT_EQ(payer->wait(std::chrono::seconds(160)), 0) << payer->err() << seeder->err();
+    const auto summary = payer->json();
+    EXPECT_TRUE(summary.at("complete").get<bool>());
+    EXPECT_EQ(summary.at("paid"), std::to_string(kPieces * kPrice));
+    EXPECT_EQ(channel_of(summary), *id);
+    EXPECT_EQ(slurp(swarm.dir() + "/alice/movie.bin"), swarm.data());
+    // What the payer signed is what the node committed: no proof was lost.
+    EXPECT_EQ(accepted(rig, *id, kPieces * kPrice), kPieces * kPrice);
+
+    ASSERT_EQ(seeder->terminate(), 0) << seeder->err();
+    const auto served = seeder->json();
+    const auto* peer = peer_entry(served, id->to_hex());
+    ASSERT_NE(peer, nullptr) << served.dump();
+    EXPECT_EQ(peer->at("served"), kPieces);
+    EXPECT_EQ(peer->at("paid_pieces"), kPieces);
+    EXPECT_EQ(peer->at("committed"), std::to_string(kPieces * kPrice));
+}
+
+// intake_paused is a retry-class answer (DESIGN §8): the seeder resends until the operator
+// resumes intake, and keeps the connection.
+TEST(TorrentE2E, ProofsRefusedWhileIntakeIsPausedAreResentAfterResume) {
+    const std::string token = "operator-token-torrent-0123456789";
+    // The operator's token file, 0600, removed at the end whatever happens.
+    struct TokenDir {
+        fs::path path =
+            fs::temp_directory_path() / ("btt-torrent-token-" + std::to_string(getpid()));
+        TokenDir() { fs::create_directories(path); }
+        ~TokenDir() { fs::remove_all(path); }
+    } token_dir;
+    const auto token_file = (token_dir.path / "operator.token").string();
+    std::ofstream(token_file) << token;
+    fs::permissions(token_file, fs::perms::owner_read | fs::perms::owner_write);
+    auto options = swarm_rig();
+    options.extra_config += "[auth]\noperator_token_file = \"" + token_file + "\"\n";
+    NodeRig rig(options);
+    rig.start_node();
+    auto admin = v1::AdminService::NewStub(rig.node_channel());
+    const auto call = [&](const char* what, auto method) {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+        ctx.AddMetadata("authorization", "Bearer " + token);
+        v1::IntakeState state;
+        const auto status = method(ctx, state);
+        EXPECT_TRUE(status.ok()) << what << ": " << status.error_message();
+        return state;
+    };
+    EXPECT_TRUE(call("pause", [&](grpc::ClientContext& c, v1::IntakeState& st) {
+                    return admin->PauseIntake(&c, {}, &st);
+                }).paused());
+
+    Swarm swarm(rig);
+    const int port = free_port();
+    auto seeder = swarm.seed(port, /*free_pieces=*/0, /*credit_pieces=*/4);
+    auto payer =
+        swarm.get("alice", "alice.key", port, {"--deposit", "1000000", "--timeout-s", "120"});
+    ASSERT_TRUE(seeder->wait_for_err("intake_paused", std::chrono::seconds(60)))
+        << seeder->err() << payer->err();
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    EXPECT_TRUE(payer->running());  // stalled at the credit window, not cut off
+    EXPECT_EQ(seeder->err().find("closing the connection"), std::string::npos) << seeder->err();
+    EXPECT_FALSE(call("resume", [&](grpc::ClientContext& c, v1::IntakeState& st) {
+                     return admin->ResumeIntake(&c, {}, &st);
+                 }).paused());
+
+    ASSERT_EQ(payer->wait(std::chrono::seconds(130)), 0) << payer->err() << seeder->err();
+    const auto summary = payer->json();
+    EXPECT_EQ(summary.at("paid"), std::to_string(kPieces * kPrice));
+    EXPECT_EQ(accepted(rig, channel_of(summary), kPieces * kPrice), kPieces * kPrice);
+    ASSERT_EQ(seeder->terminate(), 0) << seeder->err();
+}
+
 }  // namespace
 }  // namespace btt::e2e

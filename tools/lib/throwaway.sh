@@ -10,11 +10,13 @@
 #                              bttnode with a generated config (escrow = account 0, receipt
 #                              key = a fresh key) and the extra command-line FLAGs (dotted
 #                              key overrides); sets $node, $node_pid, $escrow
+#   throwaway_track PID        one more process for throwaway_cleanup to stop (first)
 
 pgbin=${BTT_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 as_pg=()
 chain_pid=""
 node_pid=""
+tracked_pids=()
 
 throwaway_init() {
     work=$(mktemp -d "${TMPDIR:-/tmp}/btt-XXXXXX")
@@ -25,9 +27,21 @@ throwaway_init() {
     fi
 }
 
+throwaway_track() {
+    tracked_pids+=("$1")
+}
+
 throwaway_cleanup() {
-    [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null
-    [ -n "$chain_pid" ] && kill "$chain_pid" 2>/dev/null && wait "$chain_pid" 2>/dev/null
+    local pid
+    # (`|| true`: under set -e a process that exits non-zero when stopped must not end the
+    # cleanup before PostgreSQL is stopped)
+    for pid in "${tracked_pids[@]}"; do
+        { kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; } || true
+    done
+    for pid in "${node_pid:-}" "${chain_pid:-}"; do
+        [ -n "$pid" ] || continue
+        { kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; } || true
+    done
     if [ -n "${work:-}" ]; then
         "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
         [ "${keep:-0}" = 1 ] || rm -rf "$work"

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/torrent_status.hpp>
 
@@ -61,8 +62,12 @@ Expected<std::shared_ptr<const lt::torrent_info>, Failure> load_torrent(const st
 }
 
 std::unique_ptr<v1::ChannelService::Stub> node_stub(const std::string& address) {
+    // gRPC's own reconnect backoff grows to 2 minutes by default: a seeder whose node was
+    // restarted would go on failing its resends that long after the node is back.
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
     return v1::ChannelService::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
 }
 
 Expected<v1::NodeInfo, Failure> node_info(v1::ChannelService::Stub& stub,

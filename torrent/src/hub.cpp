@@ -25,8 +25,20 @@ void Hub::on_connect(std::uint64_t conn, std::string peer) {
 void Hub::on_disconnect(std::uint64_t conn) {
     std::lock_guard lock(m_mutex);
     const auto it = m_conns.find(conn);
-    if (it != m_conns.end())
-        it->second.closed = true;  // kept for the summary
+    if (it == m_conns.end())
+        return;
+    // Only the totals outlive the connection: a peer that connects and leaves again and
+    // again must not grow the seeder's memory.
+    if (const auto& credit = it->second.credit) {
+        if (credit->has_channel())
+            m_sales[credit->channel()].closed_served += credit->served();
+        else {
+            auto& unpaid = m_closed_unpaid[it->second.speaks ? 1 : 0];
+            unpaid.served += credit->served();
+            ++unpaid.connections;
+        }
+    }
+    m_conns.erase(it);
 }
 
 std::string Hub::hello() const {
@@ -38,7 +50,10 @@ std::string Hub::hello() const {
 
 void Hub::on_peer_hello(std::uint64_t conn, std::optional<Hello> hello) {
     std::lock_guard lock(m_mutex);
-    auto& c = m_conns[conn];
+    const auto it = m_conns.find(conn);
+    if (it == m_conns.end())
+        return;  // closed meanwhile
+    auto& c = it->second;
     c.hello_seen = true;
     c.speaks = hello.has_value();
     if (hello && hello->offer) {
@@ -53,7 +68,10 @@ void Hub::on_peer_hello(std::uint64_t conn, std::optional<Hello> hello) {
 
 RequestVerdict Hub::on_request(std::uint64_t conn, std::uint32_t piece) {
     std::lock_guard lock(m_mutex);
-    auto& c = m_conns[conn];
+    const auto it = m_conns.find(conn);
+    if (it == m_conns.end())
+        return m_seller ? RequestVerdict::Refuse : RequestVerdict::Serve;
+    auto& c = it->second;
     if (!c.credit)
         return RequestVerdict::Serve;  // not selling: plain BitTorrent
     const auto verdict = c.credit->on_request(piece);
@@ -68,7 +86,10 @@ RequestVerdict Hub::on_request(std::uint64_t conn, std::uint32_t piece) {
 
 std::optional<std::string> Hub::on_message(std::uint64_t conn, const PayMessage& m) {
     std::lock_guard lock(m_mutex);
-    auto& c = m_conns[conn];
+    const auto it = m_conns.find(conn);
+    if (it == m_conns.end())
+        return std::nullopt;  // closed meanwhile: nothing to act on
+    auto& c = it->second;
     if (const auto* ack = std::get_if<AckMsg>(&m)) {
         if (!m_buyer)
             return "ack from a peer we sell to";
@@ -101,7 +122,7 @@ bool Hub::sells_to_us_locked(const Conn& c) const {
 }
 
 void Hub::announce_locked(Conn& c) {
-    if (c.announced || c.closed)
+    if (c.announced)
         return;
     c.announced = true;
     c.outbox.push_back(encode_message(OpenMsg{m_channel->id}));
@@ -133,9 +154,10 @@ std::optional<std::string> Hub::pay_locked(Conn& c, std::uint32_t piece) {
 std::vector<std::string> Hub::on_piece_pass(std::uint64_t conn, std::uint32_t piece) {
     std::lock_guard lock(m_mutex);
     std::vector<std::string> out;
-    if (!m_buyer)
+    const auto it = m_conns.find(conn);
+    if (!m_buyer || it == m_conns.end())
         return out;
-    auto& c = m_conns[conn];
+    auto& c = it->second;
     c.received.insert(piece);
     if (m_channel && c.announced && sells_to_us_locked(c)) {
         if (auto proof = pay_locked(c, piece))
@@ -165,10 +187,16 @@ void Hub::grant_channel(std::uint64_t conn, const channels::ChannelId& channel,
                         std::uint64_t accepted) {
     std::lock_guard lock(m_mutex);
     const auto it = m_conns.find(conn);
-    if (it == m_conns.end() || !it->second.credit || it->second.closed)
+    if (it == m_conns.end() || !it->second.credit)
         return;
     auto& c = it->second;
     c.credit->grant_channel(channel, accepted);
+    const auto [sales, first] = m_sales.try_emplace(channel);
+    if (first) {
+        sales->second.start = accepted;
+        sales->second.committed = accepted;
+    }
+    sales->second.peer = c.peer;
     log_line(m_log, c.peer + ": pays through channel " + channel.to_hex() + " (committed " +
                         std::to_string(accepted) + ")");
     c.outbox.push_back(encode_message(AckMsg{channel, accepted, c.credit->allowance()}));
@@ -180,6 +208,9 @@ void Hub::grant_channel(std::uint64_t conn, const channels::ChannelId& channel,
 
 void Hub::commit(std::uint64_t conn, const channels::ChannelId& channel, std::uint64_t amount) {
     std::lock_guard lock(m_mutex);
+    // The channel's total counts even when the connection that paid has closed meanwhile.
+    if (const auto sales = m_sales.find(channel); sales != m_sales.end())
+        sales->second.committed = std::max(sales->second.committed, amount);
     const auto it = m_conns.find(conn);
     if (it == m_conns.end() || !it->second.credit)
         return;
@@ -188,7 +219,7 @@ void Hub::commit(std::uint64_t conn, const channels::ChannelId& channel, std::ui
         return;
     const bool is_newer = amount > c.credit->committed();
     (void)c.credit->commit(amount);
-    if (!is_newer || c.closed)
+    if (!is_newer)
         return;
     c.outbox.push_back(
         encode_message(AckMsg{channel, c.credit->committed(), c.credit->allowance()}));
@@ -227,7 +258,7 @@ std::optional<std::uint64_t> Hub::more_pieces_allowed() const {
     std::lock_guard lock(m_mutex);
     std::uint64_t total = 0;
     for (const auto& [id, c] : m_conns) {
-        if (c.closed || !c.hello_seen)
+        if (!c.hello_seen)
             continue;
         if (!c.speaks || !c.offer)
             return std::nullopt;  // serves without asking
@@ -273,21 +304,45 @@ std::optional<channels::ChannelId> Hub::channel() const {
 std::vector<PeerReport> Hub::report() const {
     std::lock_guard lock(m_mutex);
     std::vector<PeerReport> out;
+    std::map<channels::ChannelId, std::uint64_t> live_served;
     for (const auto& [id, c] : m_conns) {
+        if (c.credit && c.credit->has_channel()) {
+            live_served[c.credit->channel()] += c.credit->served();
+            continue;  // reported with its channel
+        }
         PeerReport r;
         r.peer = c.peer;
         r.speaks_btt_pay = c.speaks;
-        if (c.credit) {
-            r.served = c.credit->served();
-            r.committed = c.credit->committed();
-            r.paid_pieces = c.credit->paid_pieces();
-            if (c.credit->has_channel())
-                r.channel_hex = c.credit->channel().to_hex();
-        }
+        r.served = c.credit ? c.credit->served() : 0;
         r.received = c.received.size();
         out.push_back(std::move(r));
     }
+    for (const auto& [channel, sales] : m_sales) {
+        PeerReport r;
+        r.peer = sales.peer;
+        r.speaks_btt_pay = true;
+        r.served = sales.closed_served + live_served[channel];
+        r.committed = sales.committed;
+        r.paid_pieces = (sales.committed - sales.start) / m_seller->offer.price;
+        r.channel_hex = channel.to_hex();
+        out.push_back(std::move(r));
+    }
+    for (const bool speaks : {false, true}) {
+        const auto& unpaid = m_closed_unpaid[speaks ? 1 : 0];
+        if (unpaid.connections == 0)
+            continue;
+        PeerReport r;
+        r.peer = "closed";
+        r.speaks_btt_pay = speaks;
+        r.served = unpaid.served;
+        out.push_back(std::move(r));
+    }
     return out;
+}
+
+std::size_t Hub::connection_records() const {
+    std::lock_guard lock(m_mutex);
+    return m_conns.size();
 }
 
 }  // namespace btt::torrent

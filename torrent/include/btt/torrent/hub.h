@@ -36,7 +36,9 @@ struct BuyerConfig {
     std::uint64_t stop_paying_after = 0;
 };
 
-// One peer connection as the summaries report it.
+// One live peer connection as the summaries report it; a seller also gets one entry per
+// channel (every connection that paid through it, live or closed, added up) and one per kind
+// of closed connection that paid nothing (peer "closed", added up).
 struct PeerReport {
     std::string peer;
     bool speaks_btt_pay = false;
@@ -103,6 +105,8 @@ public:
     [[nodiscard]] std::optional<channels::ChannelId> channel() const;
 
     [[nodiscard]] std::vector<PeerReport> report() const;
+    // Per-connection records held (live connections only: a closed one leaves its totals).
+    [[nodiscard]] std::size_t connection_records() const;
 
 private:
     struct Conn {
@@ -119,7 +123,19 @@ private:
         bool announced = false;            // buyer: open sent
         std::uint64_t allow = 0;           // buyer: the seller's last allowance
         std::set<std::uint32_t> received;  // buyer: verified pieces it took part in
-        bool closed = false;
+    };
+    // Seller: what every connection paying through one channel added up to. Kept after the
+    // connections close, for the summary; one per channel, not per connection.
+    struct ChannelSales {
+        std::string peer;                 // the latest connection's
+        std::uint64_t closed_served = 0;  // pieces served on its closed connections
+        std::uint64_t start = 0;          // committed when first granted in this run
+        std::uint64_t committed = 0;
+    };
+    // Seller: closed connections without a channel, added up (index: speaks btt_pay).
+    struct UnpaidTotals {
+        std::uint64_t served = 0;
+        std::uint64_t connections = 0;
     };
     struct BuyerChannel {
         tron::TronAddress payee;
@@ -136,7 +152,9 @@ private:
     std::optional<SellerConfig> m_seller;
     std::optional<BuyerConfig> m_buyer;
     std::ostream& m_log;
-    std::map<std::uint64_t, Conn> m_conns;
+    std::map<std::uint64_t, Conn> m_conns;  // live connections only
+    std::map<channels::ChannelId, ChannelSales> m_sales;
+    UnpaidTotals m_closed_unpaid[2];
     std::vector<OfferSeen> m_offers;
     std::optional<BuyerChannel> m_channel;
 };
