@@ -6,7 +6,7 @@ add_library(btt_e2e_rig STATIC e2e/node_rig.cpp)
 target_include_directories(btt_e2e_rig PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
 target_compile_definitions(btt_e2e_rig PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>")
 target_link_libraries(btt_e2e_rig PUBLIC btt_testkit btt_trondev btt_tron_client btt_tron_io
-    btt_channels btt_tron btt_proto_api gRPC::grpc++ GTest::gtest PkgConfig::PQXX)
+    btt_channels btt_tron btt_proto_api btt_api_receipt gRPC::grpc++ GTest::gtest PkgConfig::PQXX)
 
 add_executable(e2e_tests
     e2e/e2e_main.cpp

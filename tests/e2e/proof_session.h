@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include <btt/api/receipt.h>
 #include <btt/channels/receipt.h>
 #include <btt/tron/channel_messages.h>
 #include <btt/tron/tip104.h>
@@ -30,31 +31,8 @@ inline bool receipt_valid(const v1::ProofResult& r, const channels::ChannelId& i
                           const tron::TronAddress& receipt_address) {
     if (!r.has_receipt())
         return false;
-    const auto& rc = r.receipt();
-    channels::BatchReceipt b;
-    b.header.seq = rc.batch_seq();
-    if (rc.prev_batch_hash().size() != 32 || rc.root().size() != 32 ||
-        rc.batch_signature().size() != 65) {
-        return false;
-    }
-    std::copy(rc.prev_batch_hash().begin(), rc.prev_batch_hash().end(), b.header.prev_hash.begin());
-    b.header.leaf_count = rc.leaf_count();
-    std::copy(rc.root().begin(), rc.root().end(), b.header.root.begin());
-    std::copy(rc.batch_signature().begin(), rc.batch_signature().end(), b.batch_signature.begin());
-    b.leaf_index = rc.leaf_index();
-    for (const auto& p : rc.path()) {
-        if (p.size() != 32)
-            return false;
-        Hash32 h{};
-        std::copy(p.begin(), p.end(), h.begin());
-        b.path.push_back(h);
-    }
-    b.channel = id;
-    const auto amount = channels::Amount::from_uint64(rc.amount());
-    if (!amount)
-        return false;
-    b.amount = *amount;
-    return channels::verify_batch_receipt(b, receipt_address).has_value();
+    const auto b = api::receipt_from_proto(r.receipt(), id);
+    return b && channels::verify_batch_receipt(*b, receipt_address).has_value();
 }
 
 // One stream; results are collected by a reader thread until the stream ends.

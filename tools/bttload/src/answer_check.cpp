@@ -1,9 +1,8 @@
 #include <btt/load/answer_check.h>
 
-#include <cstring>
-
 #include <fmt/format.h>
 
+#include <btt/api/receipt.h>
 #include <btt/channels/reject.h>
 
 namespace btt::load {
@@ -14,40 +13,6 @@ namespace {
 
 Verdict error(std::string what) {
     return {Verdict::Kind::Error, std::move(what)};
-}
-
-template <std::size_t N>
-bool copy_exact(const std::string& from, ByteArray<N>& to) {
-    if (from.size() != N)
-        return false;
-    std::memcpy(to.data(), from.data(), N);
-    return true;
-}
-
-// Fills `out` from the wire form; returns what is malformed, or an empty string.
-std::string to_batch_receipt(const v1::Receipt& p, const channels::ChannelId& channel,
-                             channels::BatchReceipt& out) {
-    if (!copy_exact(p.prev_batch_hash(), out.header.prev_hash))
-        return "receipt.prev_batch_hash is not 32 bytes";
-    if (!copy_exact(p.root(), out.header.root))
-        return "receipt.root is not 32 bytes";
-    if (!copy_exact(p.batch_signature(), out.batch_signature))
-        return "receipt.batch_signature is not 65 bytes";
-    const auto amount = channels::Amount::from_uint64(p.amount());
-    if (!amount)
-        return "receipt.amount is above 2^63-1";
-    out.header.seq = p.batch_seq();
-    out.header.leaf_count = p.leaf_count();
-    out.leaf_index = p.leaf_index();
-    out.path.resize(static_cast<std::size_t>(p.path_size()));
-    for (int i = 0; i < p.path_size(); ++i) {
-        if (!copy_exact(p.path(i), out.path[static_cast<std::size_t>(i)])) {
-            return fmt::format("receipt.path[{}] is not 32 bytes", i);
-        }
-    }
-    out.channel = channel;
-    out.amount = *amount;
-    return {};
 }
 
 }  // namespace
@@ -98,10 +63,10 @@ Verdict check_answer(const channels::ChannelId& channel, std::uint64_t amount,
                 return error(fmt::format("{} {} with a receipt for {}", name, amount,
                                          result.receipt().amount()));
             }
-            channels::BatchReceipt receipt;
-            if (auto bad = to_batch_receipt(result.receipt(), channel, receipt); !bad.empty())
-                return error(bad);
-            if (auto ok = receipts.check(receipt); !ok)
+            const auto receipt = api::receipt_from_proto(result.receipt(), channel);
+            if (!receipt)
+                return error(receipt.error());
+            if (auto ok = receipts.check(*receipt); !ok)
                 return error(ok.error());
             return {result.outcome() == v1::OUTCOME_ACCEPTED ? Verdict::Kind::Accepted
                                                              : Verdict::Kind::Duplicate,
