@@ -33,13 +33,18 @@ CommittedBatch make_batch(tron::BatchHeader header, const tron::Signature& signa
 }  // namespace
 
 void Intake::Committer::push(Item item) {
+    bool wake_up = false;
     {
         std::lock_guard lock(mutex);
         if (queue.empty())
             oldest = std::chrono::steady_clock::now();
         queue.push_back(std::move(item));
+        // Only what can end the committer's wait: a first item, or a full batch. Waking it
+        // for every proof while it waits out the time bound costs a context switch each.
+        wake_up = queue.size() == 1 || queue.size() == intake.m_options.batch_max;
     }
-    wake.notify_one();
+    if (wake_up)
+        wake.notify_one();
 }
 
 void Intake::Committer::finish() {

@@ -123,50 +123,27 @@ StoreResult<void> Store::commit_batch(const StoredBatch& batch, const std::vecto
     const auto hash = tron::batch_hash(batch.header);
     const auto seq = static_cast<std::int64_t>(batch.header.seq);
 
-    const auto write_proofs = [&](pqxx::work& txn) {
-        // The chain of batch headers has no gaps and no forks (DESIGN §3): refuse a batch
-        // whose predecessor is not the one it names.
-        const auto prev =
-            txn.exec_params("SELECT batch_hash FROM receipt_batches WHERE seq = $1", seq - 1);
-        Hash32 prev_hash{};
-        if (seq > 1 && (prev.empty() || !sql::copy_fixed(prev[0][0], prev_hash))) {
-            throw std::runtime_error(fmt::format("batch {}: batch {} is missing", seq, seq - 1));
-        }
-        if (prev_hash != batch.header.prev_hash) {
-            throw std::runtime_error(fmt::format("batch {}: previous hash does not chain", seq));
-        }
+    // One statement (migration 0005): the chain check, the batch row, the proof rows and
+    // the channels' latest state, all or nothing.
+    const auto write_proofs = [&](pqxx::transaction_base& txn) {
         txn.exec_params(
-            "INSERT INTO receipt_batches (seq, prev_hash, leaf_count, root, batch_hash, signature) "
-            "VALUES ($1, $2, $3, $4, $5, $6)",
+            "SELECT intake_commit_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+            "$14, $15)",
             seq, sql::bin(batch.header.prev_hash),
             static_cast<std::int64_t>(batch.header.leaf_count), sql::bin(batch.header.root),
-            sql::bin(hash), sql::bin(batch.signature));
-        txn.exec_params(
-            "INSERT INTO proofs (channel_id, amount, signature, received_at, batch_seq, "
-            "leaf_index) "
-            "SELECT id, amount, sig, to_timestamp(ms / 1000.0), $6, leaf "
-            "FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::bigint[], $5::int[]) "
-            "AS u(id, amount, sig, ms, leaf)",
-            a_ids, a_amounts, a_sigs, a_received, a_leaves, seq);
-        // One index probe per channel, whatever the statistics say: a hash join would
-        // scan every channel (100,000 of them) for each batch.
-        txn.exec("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
-        // Never lowers a stored amount: a mismatch in the row count is our bug, and the
-        // whole batch is refused rather than committed half-right.
-        const auto updated = txn.exec_params(
-            "UPDATE channels c SET accepted = u.amount, accepted_signature = u.sig, "
-            "accepted_batch_seq = $5, accepted_leaf = u.leaf, updated_at = now() "
-            "FROM unnest($1::bytea[], $2::bigint[], $3::bytea[], $4::int[]) AS u(id, amount, sig, "
-            "leaf) "
-            "WHERE c.channel_id = u.id AND c.accepted < u.amount AND c.state + 0 IN (1, 2)",
-            b_ids, b_amounts, b_sigs, b_leaves, seq);
-        if (updated.affected_rows() != latest.size()) {
-            throw std::runtime_error(fmt::format(
-                "batch {}: {} of {} channels updated (unknown, closed or not increasing)",
-                batch.header.seq, updated.affected_rows(), latest.size()));
-        }
+            sql::bin(hash), sql::bin(batch.signature), a_ids, a_amounts, a_sigs, a_received,
+            a_leaves, b_ids, b_amounts, b_sigs, b_leaves);
     };
     return run([&](pqxx::connection& c) {
+        if (transitions.empty()) {
+            // Autocommit: the statement is its own transaction, without BEGIN and COMMIT
+            // round trips. A connection lost meanwhile leaves it in doubt, as a lost COMMIT
+            // would: the committer then reads back what the database holds.
+            pqxx::nontransaction txn(c);
+            if (!proofs.empty())
+                write_proofs(txn);
+            return;
+        }
         pqxx::work txn(c);
         if (!proofs.empty())
             write_proofs(txn);

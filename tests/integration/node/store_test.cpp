@@ -2,6 +2,7 @@
 // node's identity, and the stored enum numbers pinned against the code.
 #include <btt/channels/deposit.h>
 #include <btt/channels/reject.h>
+#include <btt/tron/channel_messages.h>
 
 #include "node_fixture.h"
 
@@ -78,6 +79,76 @@ TEST(Store, RefusesADepositThatWouldShrinkAndWritesNothingOfThatBlock) {
     EXPECT_EQ(store.channel(c.id).value()->deposit, amt(5'000'000));
 }
 
+// The group commit (migration 0005's function) is all or nothing: a batch that does not
+// chain, skips a seq, or would lower, repeat or miss a channel's amount writes no row at all.
+TEST(Store, CommitsABatchWholeOrNotAtAll) {
+    const auto url = migrated_database();
+    Store store(url);
+    auto a = test_channel(11, 5'000'000);
+    auto b = test_channel(12, 5'000'000);
+    open_channels(store, {a, b});
+    const auto proof = [](const channels::Channel& c, std::int64_t amount, std::uint32_t leaf) {
+        ProofRow r;
+        r.channel = c.id;
+        r.amount = amt(amount);
+        r.signature.fill(static_cast<std::uint8_t>(leaf + 1));
+        r.received_at_ms = 1'750'000'000'000;
+        r.leaf_index = leaf;
+        return r;
+    };
+    const auto batch = [](std::uint64_t seq, const Hash32& prev, std::uint32_t leaves) {
+        StoredBatch s;
+        s.header.seq = seq;
+        s.header.prev_hash = prev;
+        s.header.leaf_count = leaves;
+        s.header.root.fill(static_cast<std::uint8_t>(seq));
+        s.signature.fill(7);
+        return s;
+    };
+    const auto count = [&](const char* table) {
+        pqxx::connection conn(url);
+        pqxx::read_transaction t(conn);
+        return t.exec1(std::string("SELECT count(*) FROM ") + table)[0].as<int>();
+    };
+
+    const auto first = batch(1, Hash32{}, 3);
+    ASSERT_TRUE(store.commit_batch(first, {proof(a, 10, 0), proof(b, 20, 1), proof(a, 30, 2)}, {})
+                    .has_value());
+    EXPECT_EQ(store.channel(a.id).value()->accepted, amt(30));
+    EXPECT_EQ(store.channel(b.id).value()->accepted, amt(20));
+    const auto where = store.proof_location(a.id, amt(10)).value();
+    ASSERT_TRUE(where);
+    EXPECT_EQ(where->batch_seq, 1u);
+    EXPECT_EQ(where->leaf_index, 0u);
+
+    const auto refused = [&](const StoredBatch& s, const std::vector<ProofRow>& rows) {
+        const auto r = store.commit_batch(s, rows, {});
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().kind, StoreError::Kind::Refused) << r.error().message();
+        EXPECT_EQ(count("receipt_batches"), 1);
+        EXPECT_EQ(count("proofs"), 3);
+        EXPECT_EQ(store.channel(a.id).value()->accepted, amt(30));
+        EXPECT_EQ(store.channel(b.id).value()->accepted, amt(20));
+    };
+    const auto chained = tron::batch_hash(first.header);
+    Hash32 forked = chained;
+    forked[0] ^= 1;
+    refused(batch(2, forked, 1), {proof(a, 40, 0)});                    // does not chain
+    refused(batch(3, chained, 1), {proof(a, 40, 0)});                   // skips seq 2
+    refused(batch(2, chained, 2), {proof(b, 25, 0), proof(a, 30, 1)});  // a: not increasing
+    refused(batch(2, chained, 2), {proof(a, 40, 0), proof(a, 10, 1)});  // a: 10 is stored
+    auto unknown = test_channel(13, 5'000'000);
+    refused(batch(2, chained, 1), {proof(unknown, 5, 0)});  // never opened
+    refused(batch(1, Hash32{}, 1), {proof(a, 40, 0)});      // seq 1 again
+
+    ASSERT_TRUE(store.commit_batch(batch(2, chained, 2), {proof(b, 25, 0), proof(a, 40, 1)}, {})
+                    .has_value());
+    EXPECT_EQ(count("receipt_batches"), 2);
+    EXPECT_EQ(store.channel(a.id).value()->accepted, amt(40));
+    EXPECT_EQ(store.channel(b.id).value()->accepted, amt(25));
+    EXPECT_EQ(store.last_batch().value()->header.seq, 2u);
+}
+
 TEST(Store, WritesItsIdentityOnceAndRefusesAnotherEscrowTokenOrChain) {
     const auto url = migrated_database();
     Store store(url);
@@ -145,7 +216,8 @@ TEST(StoredEnums, NumbersAndTokensMatchTheDatabase) {
     EXPECT_EQ(token("attempt_state", 1), "live");
     EXPECT_EQ(token("attempt_state", 2), "dead");
     // Every stored enum is listed: a new one must be added here too.
-    EXPECT_EQ(t.exec1("SELECT count(*) FROM enum_tokens")[0].as<int>(), 12 + 10 + 4 + 4 + 4 + 2 + 3 + 3 + 3);
+    EXPECT_EQ(t.exec1("SELECT count(*) FROM enum_tokens")[0].as<int>(),
+              12 + 10 + 4 + 4 + 4 + 2 + 3 + 3 + 3);
 }
 
 }  // namespace
