@@ -438,11 +438,8 @@ void Intake::Committer::recover(const std::optional<StoredBatch>& attempted,
                 mine.push_back(c);
         }
         boost::asio::post(shard->io, [shard, epoch, mine = std::move(mine)] {
-            for (const auto& c : mine) {
-                const auto it = shard->channels.find(c.id);
-                if (it != shard->channels.end())
-                    it->second = ChannelEntry(c);
-            }
+            for (const auto& c : mine)
+                shard->replace(c);
             for (auto& [id, e] : shard->channels) {
                 if (e.pending != 0)
                     e.roll_back();

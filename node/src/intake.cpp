@@ -46,10 +46,8 @@ void Intake::start(std::vector<channels::Channel> loaded) {
     if (!last)
         throw std::runtime_error(last.error().message());
     m_committer->tip = *last;
-    for (auto& c : loaded) {
-        auto& shard = shard_of(c.id.bytes());
-        shard.channels.emplace(c.id, ChannelEntry(c));
-    }
+    for (auto& c : loaded)
+        shard_of(c.id.bytes()).add(c);
     for (auto& s : m_shards) {
         Shard* shard = s.get();
         shard->thread = std::thread([shard] { shard->io.run(); });
@@ -101,10 +99,12 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
     // committed, so a stream can pipeline).
     const auto it = shard.channels.find(verified->channel);
     ChannelEntry* entry = it == shard.channels.end() ? nullptr : &it->second;
+    std::optional<channels::Channel> channel;
+    if (entry != nullptr)
+        channel = shard.view(*it);
     const auto now = m_clock();
-    const auto verdict = channels::judge(entry ? &entry->channel : nullptr, *verified, now);
-    const auto accepted_now =
-        entry ? static_cast<std::uint64_t>(entry->channel.accepted.value()) : 0;
+    const auto verdict = channels::judge(channel ? &*channel : nullptr, *verified, now);
+    const auto accepted_now = entry ? static_cast<std::uint64_t>(entry->accepted.value()) : 0;
     if (verdict.outcome == channels::Outcome::Rejected) {
         return reply_now(sink, slot, request_id, verdict.reason, accepted_now);
     }
@@ -121,7 +121,7 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
     item.amount = verified->amount;
     item.signature = verified->signature;
     item.received_at_ms = now_ms();
-    item.state = entry->channel.state;
+    item.state = entry->state;
     item.sink = sink;
     item.slot = slot;
     item.request_id = request_id;
@@ -131,14 +131,15 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
     } else {
         // 3. The only mutation; the effect's delta is re-checked by code that did not
         // judge (STYLE.md: invariants by another hand).
-        auto effect = channels::apply(entry->channel, *verified, now);
+        auto effect = channels::apply(*channel, *verified, now);
         if (!effect ||
             effect->accepted.value() - effect->previous.value() != effect->delta.value() ||
-            effect->accepted > entry->channel.deposit) {
+            effect->accepted > entry->deposit) {
             spdlog::error("intake: apply refused a proof judge accepted (channel {})",
                           verified->channel.to_hex());
             return reply_now(sink, slot, request_id, channels::Reject::Internal, accepted_now);
         }
+        entry->take(*channel);
         ++entry->pending;
     }
     m_committer->push(std::move(item));
@@ -146,17 +147,15 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
 
 void Intake::add_channel(const channels::Channel& channel) {
     Shard& shard = shard_of(channel.id.bytes());
-    boost::asio::post(shard.io,
-                      [&shard, channel] { shard.channels.try_emplace(channel.id, channel); });
+    boost::asio::post(shard.io, [&shard, channel] { shard.add(channel); });
 }
 
 void Intake::set_deposit(const channels::ChannelId& id, channels::Amount deposit) {
     Shard& shard = shard_of(id.bytes());
     boost::asio::post(shard.io, [&shard, id, deposit] {
         const auto it = shard.channels.find(id);
-        if (it != shard.channels.end() && it->second.channel.deposit < deposit) {
-            it->second.channel.deposit = deposit;
-        }
+        if (it != shard.channels.end() && it->second.deposit < deposit)
+            it->second.deposit = deposit;
     });
 }
 
@@ -189,9 +188,9 @@ void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id,
         return done(CloseReply{CloseOutcome::UnknownChannel});
     ChannelEntry& entry = it->second;
     // Judged on a copy: nothing changes unless the move can also be committed.
-    auto channel = entry.channel;
+    auto channel = shard.view(*it);
     const auto refused = [&](CloseOutcome why) {
-        done(CloseReply{why, entry.channel.state, entry.channel.settle_at});
+        done(CloseReply{why, entry.state, entry.settle_at});
     };
     std::optional<channels::Party> party;
     Expected<channels::Transition, channels::LifecycleError> moved =
@@ -212,7 +211,7 @@ void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id,
         return refused(CloseOutcome::WrongState);
     if (m_store_down.load())
         return refused(CloseOutcome::StoreUnavailable);
-    entry.channel = channel;
+    entry.take(channel);
     ++entry.pending;
     TransitionRow row{id, *moved, party, std::nullopt, now_ms()};
     if (request) {
@@ -237,10 +236,14 @@ void Intake::advance_time() {
             // With the database down nothing moves: the next window tries again.
             if (m_store_down.load())
                 return;
-            for (auto& [id, entry] : shard->channels) {
-                const auto moved = channels::advance_by_time(entry.channel, now, m_options.rules);
+            for (auto& e : shard->channels) {
+                const auto& id = e.first;
+                auto& entry = e.second;
+                auto channel = shard->view(e);
+                const auto moved = channels::advance_by_time(channel, now, m_options.rules);
                 if (!moved)
                     continue;
+                entry.take(channel);
                 ++entry.pending;
                 Item item;
                 item.kind = Item::Kind::Transition;
@@ -260,7 +263,7 @@ void Intake::mark_closed(const std::vector<channels::ChannelId>& ids) {
             const auto it = shard.channels.find(id);
             if (it == shard.channels.end())
                 return;
-            it->second.channel.state = channels::ChannelState::Closed;
+            it->second.state = channels::ChannelState::Closed;
             it->second.durable_state = channels::ChannelState::Closed;
         });
     }
@@ -279,13 +282,7 @@ void Intake::lookup(const channels::ChannelId& id,
             return done(std::nullopt);
         // What is durable, not what is speculative: a client must never see an amount
         // that a crash could still take back.
-        auto c = it->second.channel;
-        c.accepted = it->second.durable;
-        c.accepted_signature = it->second.durable_signature;
-        c.state = it->second.durable_state;
-        c.settle_at = it->second.durable_settle_at;
-        c.close_cause = it->second.durable_cause;
-        done(c);
+        done(it->second.durable_view(it->first, shard.tokens[it->second.token]));
     });
 }
 

@@ -20,33 +20,41 @@ struct ChannelIdHash {
     }
 };
 
-// A channel as a shard holds it: the speculative state intake judges against (including
-// proofs not yet committed) and what is durable, to roll back to after a failed commit.
+// A channel as a shard holds it, compact (issue 10: under 512 bytes of memory per open
+// channel): the speculative state intake judges against (including proofs not yet
+// committed, so a stream can pipeline) and what is durable, to roll back to after a failed
+// commit and to show. The rules see a channels::Channel built from it for each judgement
+// (view()); the token id is interned per shard, and only the durable signature is kept,
+// since only what is durable is ever shown.
 struct ChannelEntry {
-    channels::Channel channel;
-    channels::Amount durable;
-    std::optional<tron::Signature> durable_signature;
+    tron::TronAddress payer;
+    tron::TronAddress payee;
+    std::uint16_t token = 0;  // index into Shard::tokens
+    channels::ChannelState state = channels::ChannelState::Open;
     channels::ChannelState durable_state = channels::ChannelState::Open;
-    std::optional<channels::UnixSeconds> durable_settle_at;
+    std::optional<channels::CloseCause> cause;
     std::optional<channels::CloseCause> durable_cause;
+    std::optional<tron::Signature> durable_signature;
     std::uint32_t pending = 0;  // changed in memory, not yet known committed
+    channels::Amount deposit;
+    channels::Amount accepted;
+    channels::Amount durable;
+    channels::UnixSeconds opened_at;
+    channels::UnixSeconds expiry;
+    std::optional<channels::UnixSeconds> settle_at;
+    std::optional<channels::UnixSeconds> durable_settle_at;
 
-    explicit ChannelEntry(const channels::Channel& c)
-        : channel(c),
-          durable(c.accepted),
-          durable_signature(c.accepted_signature),
-          durable_state(c.state),
-          durable_settle_at(c.settle_at),
-          durable_cause(c.close_cause) {}
+    ChannelEntry(const channels::Channel& c, std::uint16_t token_index);
+    // The speculative channel, as the rules take it.
+    [[nodiscard]] channels::Channel view(const channels::ChannelId& id,
+                                         const std::string& token_id) const;
+    // What is durable, as shown to clients.
+    [[nodiscard]] channels::Channel durable_view(const channels::ChannelId& id,
+                                                 const std::string& token_id) const;
+    // After a rule moved the speculative channel (a proof applied, a lifecycle move).
+    void take(const channels::Channel& moved);
     // Back to what is durable (after a failed commit).
-    void roll_back() {
-        channel.accepted = durable;
-        channel.accepted_signature = durable_signature;
-        channel.state = durable_state;
-        channel.settle_at = durable_settle_at;
-        channel.close_cause = durable_cause;
-        pending = 0;
-    }
+    void roll_back();
 };
 
 struct Intake::Shard {
@@ -55,7 +63,20 @@ struct Intake::Shard {
         io.get_executor()};
     std::thread thread;
     std::unordered_map<channels::ChannelId, ChannelEntry, ChannelIdHash> channels;
-    std::uint64_t epoch = 0;  // the committer's epoch this shard's state belongs to
+    std::vector<std::string> tokens;  // the token ids of `channels` (one, in practice)
+    std::uint64_t epoch = 0;          // the committer's epoch this shard's state belongs to
+
+    // Adds the channel unless it is known; a reload (after a failed commit) replaces it.
+    void add(const channels::Channel& c);
+    void replace(const channels::Channel& c);
+    [[nodiscard]] channels::Channel view(
+        const std::unordered_map<channels::ChannelId, ChannelEntry, ChannelIdHash>::value_type& e)
+        const {
+        return e.second.view(e.first, tokens[e.second.token]);
+    }
+
+private:
+    std::uint16_t intern(const std::string& token_id);
 };
 
 // What a shard hands the committer: an accepted proof to commit, or a duplicate to answer

@@ -76,6 +76,7 @@ private:
     // after the poll interval).
     bool catch_up();
     bool wait(std::chrono::milliseconds d);
+    void return_freed_memory();
 
     WatcherOptions m_options;
     tron::client::TronClient& m_client;
@@ -88,6 +89,8 @@ private:
     bool m_stopping = false;
     std::thread m_thread;
     std::string m_last_error;
+    bool m_untrimmed = false;  // transfers seen since memory was last handed back
+    std::chrono::steady_clock::time_point m_last_trim{};
 };
 
 }  // namespace btt::node
