@@ -239,6 +239,17 @@ void Intake::advance_time() {
             for (auto& e : shard->channels) {
                 const auto& id = e.first;
                 auto& entry = e.second;
+                // A necessary condition, checked before building the rules' view (a
+                // window passes over every channel): time moves only an OPEN channel past
+                // its expiry or a CLOSING one past settle_at; the rule itself decides.
+                const bool may_move =
+                    (entry.state == channels::ChannelState::Open &&
+                     now >=
+                         std::min(entry.expiry, entry.expiry.plus(m_options.rules.expiry_grace))) ||
+                    (entry.state == channels::ChannelState::Closing &&
+                     (!entry.settle_at || now >= *entry.settle_at));
+                if (!may_move)
+                    continue;
                 auto channel = shard->view(e);
                 const auto moved = channels::advance_by_time(channel, now, m_options.rules);
                 if (!moved)
