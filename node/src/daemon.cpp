@@ -202,6 +202,12 @@ int serve(const Config& config, NodeKeys keys) {
     };
     AdminService admin(ops);
     AuditService audit(ops);
+    {
+        // An operator's pause outlives the restart (migration 0006).
+        pqxx::connection db(config.database.url);
+        if (const auto pause = read_intake_pause(db))
+            admin.restore_pause(*pause);
+    }
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -1,6 +1,8 @@
 // AdminService and AuditService (see ops_services.h).
 #include <btt/node/ops_services.h>
 
+#include <btt/node/intake_pause.h>
+
 #include <future>
 #include <stdexcept>
 
@@ -109,6 +111,8 @@ grpc::Status AdminService::PauseIntake(grpc::ServerContext* call,
     if (auto denied = m_ops.auth->check(*call, Role::Operator); !denied.ok())
         return denied;
     std::lock_guard lock(m_pause_mutex);
+    // Stop first, record second: an operator's stop takes effect even with the database
+    // down; only its surviving a restart then depends on calling again.
     if (!m_ops.intake->is_paused()) {
         m_pause.set_paused(true);
         m_pause.set_since(now_s());
@@ -118,6 +122,15 @@ grpc::Status AdminService::PauseIntake(grpc::ServerContext* call,
         spdlog::warn("intake paused by an operator: {}", request->reason());
     }
     *response = m_pause;
+    try {
+        pqxx::connection db(m_ops.database_url);
+        record_intake_pause(db, IntakePause{m_pause.reason(), m_pause.since()});
+    } catch (const std::exception& e) {
+        spdlog::error("PauseIntake: the pause is in force but not recorded: {}", e.what());
+        return {grpc::StatusCode::UNAVAILABLE,
+                "intake is paused, but the pause could not be recorded (database unavailable): "
+                "a restart would resume intake; call PauseIntake again"};
+    }
     return grpc::Status::OK;
 }
 
@@ -127,6 +140,16 @@ grpc::Status AdminService::ResumeIntake(grpc::ServerContext* call, const v1::Res
         return denied;
     std::lock_guard lock(m_pause_mutex);
     if (m_ops.intake->is_paused()) {
+        // Unrecorded first: a resume that could not be recorded would come back paused
+        // after a restart, so it does not happen at all.
+        try {
+            pqxx::connection db(m_ops.database_url);
+            clear_intake_pause(db);
+        } catch (const std::exception& e) {
+            spdlog::error("ResumeIntake: the pause could not be removed: {}", e.what());
+            return {grpc::StatusCode::UNAVAILABLE,
+                    "intake stays paused: the database is unavailable; retry"};
+        }
         m_ops.intake->set_paused(false);
         m_pause.Clear();
         m_pause.set_since(now_s());
@@ -134,6 +157,16 @@ grpc::Status AdminService::ResumeIntake(grpc::ServerContext* call, const v1::Res
     }
     *response = m_pause;
     return grpc::Status::OK;
+}
+
+void AdminService::restore_pause(const IntakePause& pause) {
+    std::lock_guard lock(m_pause_mutex);
+    m_pause.set_paused(true);
+    m_pause.set_since(pause.since);
+    m_pause.set_reason(pause.reason);
+    m_ops.intake->set_paused(true);
+    spdlog::warn("intake stays paused, as an operator left it at {}: {} (ResumeIntake resumes it)",
+                 pause.since, pause.reason);
 }
 
 grpc::Status AdminService::ListSettlementBatches(grpc::ServerContext* call,

@@ -18,6 +18,7 @@
 
 #include <btt/node/auth.h>
 #include <btt/node/intake.h>
+#include <btt/node/intake_pause.h>
 #include <btt/node/reconcile.h>
 #include <btt/node/settler.h>
 
@@ -64,6 +65,9 @@ public:
     grpc::Status RetryPayout(grpc::ServerContext* call,
                              const btt::channel::v1::RetryPayoutRequest* request,
                              btt::channel::v1::RetryPayoutResult* response) override;
+
+    // At start: the pause recorded before the restart is in force again.
+    void restore_pause(const IntakePause& pause);
 
 private:
     OpsContext m_ops;
