@@ -248,17 +248,27 @@ v1::ProofResult pay(NodeRig& rig, const channels::ChannelId& id, std::uint64_t a
     return r.empty() ? v1::ProofResult{} : r[0];
 }
 
+// A node with one channel that has taken one payment, and the operator's bttctl flags
+// (read anew: a restarted node listens on another port).
+class OpsPause : public ::testing::Test {
+protected:
+    void SetUp() override {
+        rig.start_node();
+        a = rig.open_channel(tk::alice(), tk::actor("bob"), 10'000'000);
+        ASSERT_EQ(pay(rig, a, 1'000'000, tk::alice()).outcome(), v1::OUTCOME_ACCEPTED);
+    }
+    [[nodiscard]] std::string op() const {
+        return " --node " + rig.node_address() + " --token-file " + tokens.operator_file();
+    }
+
+    TokenFiles tokens;
+    NodeRig rig{ops_rig(tokens)};
+    channels::ChannelId a;
+};
+
 // A pause is an operator's stop: a crash or a restart does not lift it; only ResumeIntake
 // does, and a resumed node stays resumed across the next restart.
-TEST(OpsE2E, APauseOutlivesARestartUntilAnOperatorResumes) {
-    TokenFiles tokens;
-    NodeRig rig(ops_rig(tokens));
-    rig.start_node();
-    const auto a = rig.open_channel(tk::alice(), tk::actor("bob"), 10'000'000);
-    ASSERT_EQ(pay(rig, a, 1'000'000, tk::alice()).outcome(), v1::OUTCOME_ACCEPTED);
-    const auto op = [&] {
-        return " --node " + rig.node_address() + " --token-file " + tokens.operator_file();
-    };
+TEST_F(OpsPause, OutlivesARestartUntilAnOperatorResumes) {
     auto paused = json_of(bttctl("--json pause --reason incident-42" + op()));
     ASSERT_EQ(paused.value("paused", false), true);
     const auto since = paused.value("since", std::int64_t{0});
@@ -284,30 +294,23 @@ TEST(OpsE2E, APauseOutlivesARestartUntilAnOperatorResumes) {
 
 // With PostgreSQL down a pause still stops intake at once, but says it could not be
 // recorded; a resume that cannot be recorded does not happen (it would come back paused).
-TEST(OpsE2E, PauseAndResumeWithTheDatabaseDownSayWhatTheyDid) {
-    TokenFiles tokens;
-    NodeRig rig(ops_rig(tokens));
-    rig.start_node();
-    const auto a = rig.open_channel(tk::alice(), tk::actor("bob"), 10'000'000);
-    ASSERT_EQ(pay(rig, a, 1'000'000, tk::alice()).outcome(), v1::OUTCOME_ACCEPTED);
-    const std::string op =
-        " --node " + rig.node_address() + " --token-file " + tokens.operator_file();
-
+TEST_F(OpsPause, WithTheDatabaseDownPauseAndResumeSayWhatTheyDid) {
     testkit::pg().stop_immediately();
-    const auto paused = bttctl("pause --reason db-down" + op);
+    const auto paused = bttctl("pause --reason db-down" + op());
     EXPECT_EQ(paused.first, 3) << paused.second;
     EXPECT_NE(paused.second.find("could not be recorded"), std::string::npos) << paused.second;
     EXPECT_EQ(pay(rig, a, 2'000'000, tk::alice()).reason_token(), "intake_paused");
-    const auto resumed = bttctl("resume" + op);
+    const auto resumed = bttctl("resume" + op());
     EXPECT_EQ(resumed.first, 3) << resumed.second;
     EXPECT_NE(resumed.second.find("stays paused"), std::string::npos) << resumed.second;
     EXPECT_EQ(pay(rig, a, 2'000'000, tk::alice()).reason_token(), "intake_paused");
     testkit::pg().restart();
 
     // Pausing again records it; resuming then removes it, and intake takes amounts again.
-    EXPECT_EQ(json_of(bttctl("--json pause --reason db-down" + op)).value("reason", ""), "db-down");
+    EXPECT_EQ(json_of(bttctl("--json pause --reason db-down" + op())).value("reason", ""),
+              "db-down");
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM intake_pause"), 1);
-    EXPECT_EQ(json_of(bttctl("--json resume" + op)).value("paused", true), false);
+    EXPECT_EQ(json_of(bttctl("--json resume" + op())).value("paused", true), false);
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM intake_pause"), 0);
     // The first commit after the outage may find its connection gone (store_unavailable,
     // a retry class): resend, bounded.
