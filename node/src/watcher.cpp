@@ -164,6 +164,7 @@ void Watcher::loop() {
 }
 
 bool Watcher::catch_up() {
+    m_round_had_transfers = false;
     const auto fail = [&](const std::string& what) {
         // One line per distinct failure, not one per poll.
         if (what != m_last_error)
@@ -224,6 +225,7 @@ bool Watcher::catch_up() {
             m_applied.store(number);
             if (!changes.deposits.empty()) {
                 m_untrimmed = true;
+                m_round_had_transfers = true;
                 spdlog::info(
                     "watcher: block {}: {} transfer(s) to the escrow, {} opened, {} topped up",
                     number, changes.deposits.size(), changes.opened.size(),
@@ -249,11 +251,12 @@ bool Watcher::catch_up() {
 void Watcher::return_freed_memory() {
     // Blocks with transfers to the escrow pass through large transient buffers (the
     // blocks' protobuf, the classification, the channels handed to intake) that leave
-    // holes inside the heap, which glibc keeps. Handing their pages back, at most once a
-    // second, keeps the resident size close to what intake holds per channel.
+    // holes inside the heap, which glibc keeps. Handing their pages back keeps the resident
+    // size close to what intake holds per channel: at most once a second while transfers
+    // keep coming, and at the first round without any (the burst is over).
     constexpr auto kEvery = std::chrono::seconds(1);
     const auto now = std::chrono::steady_clock::now();
-    if (!m_untrimmed || now - m_last_trim < kEvery)
+    if (!m_untrimmed || (m_round_had_transfers && now - m_last_trim < kEvery))
         return;
     m_untrimmed = false;
     m_last_trim = now;

@@ -89,7 +89,8 @@ private:
     bool m_stopping = false;
     std::thread m_thread;
     std::string m_last_error;
-    bool m_untrimmed = false;  // transfers seen since memory was last handed back
+    bool m_untrimmed = false;            // transfers seen since memory was last handed back
+    bool m_round_had_transfers = false;  // in the current catch_up()
     std::chrono::steady_clock::time_point m_last_trim{};
 };
 
