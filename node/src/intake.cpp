@@ -88,6 +88,10 @@ void Intake::submit(const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
     });
 }
 
+bool Intake::is_rolling_back(const Shard& shard) const {
+    return shard.epoch != m_epoch.load();
+}
+
 void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink,
                             std::uint64_t slot, std::uint64_t request_id,
                             const channels::ProofMsg& msg) {
@@ -99,12 +103,13 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
     // committed, so a stream can pipeline).
     const auto it = shard.channels.find(verified->channel);
     ChannelEntry* entry = it == shard.channels.end() ? nullptr : &it->second;
+    const bool rolling_back = is_rolling_back(shard);
     std::optional<channels::Channel> channel;
     if (entry != nullptr)
-        channel = shard.view(*it);
+        channel = rolling_back ? shard.durable_view(*it) : shard.view(*it);
     const auto now = m_clock();
     const auto verdict = channels::judge(channel ? &*channel : nullptr, *verified, now);
-    const auto accepted_now = entry ? static_cast<std::uint64_t>(entry->accepted.value()) : 0;
+    const auto accepted_now = channel ? static_cast<std::uint64_t>(channel->accepted.value()) : 0;
     if (verdict.outcome == channels::Outcome::Rejected) {
         return reply_now(sink, slot, request_id, verdict.reason, accepted_now);
     }
@@ -113,8 +118,9 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
     if (verdict.outcome == channels::Outcome::Accepted && m_paused.load()) {
         return reply_now(sink, slot, request_id, channels::Reject::IntakePaused, accepted_now);
     }
-    if (m_store_down.load()) {
-        return reply_now(sink, slot, request_id, channels::Reject::StoreUnavailable, accepted_now);
+    if (m_store_down.load() || rolling_back) {
+        return reply_now(sink, slot, request_id, channels::Reject::StoreUnavailable,
+                         static_cast<std::uint64_t>(channel->accepted.value()));
     }
     Item item;
     item.channel = verified->channel;
@@ -188,9 +194,12 @@ void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id,
         return done(CloseReply{CloseOutcome::UnknownChannel});
     ChannelEntry& entry = it->second;
     // Judged on a copy: nothing changes unless the move can also be committed.
-    auto channel = shard.view(*it);
+    const bool rolling_back = is_rolling_back(shard);
+    auto channel = rolling_back ? shard.durable_view(*it) : shard.view(*it);
+    const auto judged_state = channel.state;
+    const auto judged_settle_at = channel.settle_at;
     const auto refused = [&](CloseOutcome why) {
-        done(CloseReply{why, entry.state, entry.settle_at});
+        done(CloseReply{why, judged_state, judged_settle_at});
     };
     std::optional<channels::Party> party;
     Expected<channels::Transition, channels::LifecycleError> moved =
@@ -209,7 +218,7 @@ void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id,
     }
     if (!moved)
         return refused(CloseOutcome::WrongState);
-    if (m_store_down.load())
+    if (m_store_down.load() || rolling_back)
         return refused(CloseOutcome::StoreUnavailable);
     entry.take(channel);
     ++entry.pending;

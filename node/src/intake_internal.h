@@ -69,10 +69,12 @@ struct Intake::Shard {
     // Adds the channel unless it is known; a reload (after a failed commit) replaces it.
     void add(const channels::Channel& c);
     void replace(const channels::Channel& c);
-    [[nodiscard]] channels::Channel view(
-        const std::unordered_map<channels::ChannelId, ChannelEntry, ChannelIdHash>::value_type& e)
-        const {
+    using Slot = std::unordered_map<channels::ChannelId, ChannelEntry, ChannelIdHash>::value_type;
+    [[nodiscard]] channels::Channel view(const Slot& e) const {
         return e.second.view(e.first, tokens[e.second.token]);
+    }
+    [[nodiscard]] channels::Channel durable_view(const Slot& e) const {
+        return e.second.durable_view(e.first, tokens[e.second.token]);
     }
 
 private:

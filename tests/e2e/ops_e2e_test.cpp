@@ -250,7 +250,7 @@ v1::ProofResult pay(NodeRig& rig, const channels::ChannelId& id, std::uint64_t a
 
 // A node with one channel that has taken one payment, and the operator's bttctl flags
 // (read anew: a restarted node listens on another port).
-class OpsPause : public ::testing::Test {
+class OpsOneChannel : public ::testing::Test {
 protected:
     void SetUp() override {
         rig.start_node();
@@ -268,7 +268,7 @@ protected:
 
 // A pause is an operator's stop: a crash or a restart does not lift it; only ResumeIntake
 // does, and a resumed node stays resumed across the next restart.
-TEST_F(OpsPause, OutlivesARestartUntilAnOperatorResumes) {
+TEST_F(OpsOneChannel, APauseOutlivesARestartUntilAnOperatorResumes) {
     auto paused = json_of(bttctl("--json pause --reason incident-42" + op()));
     ASSERT_EQ(paused.value("paused", false), true);
     const auto since = paused.value("since", std::int64_t{0});
@@ -294,7 +294,7 @@ TEST_F(OpsPause, OutlivesARestartUntilAnOperatorResumes) {
 
 // With PostgreSQL down a pause still stops intake at once, but says it could not be
 // recorded; a resume that cannot be recorded does not happen (it would come back paused).
-TEST_F(OpsPause, WithTheDatabaseDownPauseAndResumeSayWhatTheyDid) {
+TEST_F(OpsOneChannel, WithTheDatabaseDownPauseAndResumeSayWhatTheyDid) {
     testkit::pg().stop_immediately();
     const auto paused = bttctl("pause --reason db-down" + op());
     EXPECT_EQ(paused.first, 3) << paused.second;
@@ -324,6 +324,42 @@ TEST_F(OpsPause, WithTheDatabaseDownPauseAndResumeSayWhatTheyDid) {
         }
     }
     EXPECT_EQ(outcome, "accepted");
+}
+
+// With PostgreSQL down the operators' and auditors' reads answer UNAVAILABLE (bttctl exit
+// 3, "retry"), a force settle is not committed and says so, and both work once it is back.
+TEST_F(OpsOneChannel, WithTheDatabaseDownReadsAndForceSettleAnswerUnavailableThenWork) {
+    const std::string aud =
+        " --node " + rig.node_address() + " --token-file " + tokens.auditor_file();
+    testkit::pg().stop_immediately();
+    for (const std::string& cmd :
+         {"channels list" + op(), "payouts list" + op(), "batches list" + op(),
+          "audit history " + hex(a) + aud, "audit export --format jsonl" + aud}) {
+        const auto r = bttctl(cmd);
+        EXPECT_EQ(r.first, 3) << cmd << ": " << r.second;
+        EXPECT_NE(r.second.find("UNAVAILABLE"), std::string::npos) << cmd << ": " << r.second;
+    }
+    const auto settle = bttctl("settle " + hex(a) + op());
+    EXPECT_EQ(settle.first, 3) << settle.second;
+    EXPECT_NE(settle.second.find("UNAVAILABLE"), std::string::npos) << settle.second;
+    testkit::pg().restart();
+
+    // Intake reads back what is durable before it commits again: retry, bounded.
+    nlohmann::json settled;
+    for (int i = 0; i < 50; ++i) {
+        const auto r = bttctl("--json settle " + hex(a) + op());
+        if (r.first == 0) {
+            settled = nlohmann::json::parse(r.second, nullptr, false);
+            break;
+        }
+        ASSERT_NE(r.second.find("UNAVAILABLE"), std::string::npos) << r.second;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    EXPECT_EQ(settled.value("state", ""), "SETTLING") << settled.dump();
+    auto listed = json_of(bttctl("--json channels list --all" + op()));
+    ASSERT_EQ(listed["channels"].size(), 1u);
+    EXPECT_EQ(listed["channels"][0].value("accepted", ""), "1000000");
+    EXPECT_EQ(json_of(bttctl("--json audit history " + hex(a) + aud))["proofs"].size(), 1u);
 }
 
 TEST(OpsE2E, OperatorPausesListsForceSettlesAndAuditorReadsTheHistory) {

@@ -189,6 +189,47 @@ TEST(Intake, AnswersADuplicateAfterARestartWithTheStoredBatchReceipt) {
     EXPECT_EQ(rig.store.last_batch().value().value().header.seq, seq);
 }
 
+// While a failed commit is recovered, nothing is judged against the amounts it held: a
+// resent amount below them is store_unavailable (retry), never amount_not_increasing
+// (final) for an amount that is not stored.
+TEST(Intake, WhileRecoveringAFailedCommitNoRefusalRestsOnItsAmounts) {
+    IntakeRig rig;
+    auto c = test_channel(7);
+    open_channels(rig.store, {c});
+    rig.start();
+    ASSERT_EQ(rig.send_and_wait(proof(c.id, 10)).outcome, Outcome::Accepted);
+
+    testkit::pg().stop_immediately();
+    // Pipelined: 20, 30 and 40 are judged on top of each other before the commit fails.
+    for (const std::uint64_t amount : {20, 30, 40})
+        rig.send(proof(c.id, amount));
+    ASSERT_TRUE(rig.sink->wait_for(rig.next_slot));
+    for (std::uint64_t slot = 1; slot < rig.next_slot; ++slot)
+        EXPECT_EQ(rig.sink->one(slot).reason, Reject::StoreUnavailable) << "slot " << slot;
+    // Still down, recovery under way: resend 20 and 30 (below the speculative 40).
+    for (const std::uint64_t amount : {20, 30}) {
+        const auto r = rig.send_and_wait(proof(c.id, amount));
+        EXPECT_EQ(r.outcome, Outcome::Rejected);
+        EXPECT_EQ(r.reason, Reject::StoreUnavailable)
+            << "amount " << amount << ": " << channels::token_of(r.reason);
+    }
+    // A refusal that does not depend on what was lost still comes first.
+    EXPECT_EQ(rig.send_and_wait(proof(c.id, 5)).reason, Reject::AmountNotIncreasing);
+    testkit::pg().restart();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    Outcome last = Outcome::Rejected;
+    while (last != Outcome::Accepted && std::chrono::steady_clock::now() < deadline) {
+        const auto r = rig.send_and_wait(proof(c.id, 20));
+        last = r.outcome;
+        if (last != Outcome::Accepted) {
+            ASSERT_EQ(r.reason, Reject::StoreUnavailable);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    EXPECT_EQ(last, Outcome::Accepted);
+    EXPECT_EQ(stored_accepted(rig.url, c.id), 20);
+}
+
 TEST(Intake, AnswersStoreUnavailableWhilePostgresIsDownAndRecoversByItself) {
     IntakeRig rig;
     auto c = test_channel(6);

@@ -163,6 +163,10 @@ private:
     [[nodiscard]] Shard& shard_of(ByteView channel_id) {
         return *m_shards[shard_index(channel_id)];
     }
+    // True while a failed commit is being recovered and this shard has not yet applied the
+    // rollback: what it holds speculatively is about to be taken back, so nothing is
+    // judged against it (a refusal must never rest on an amount or a move never stored).
+    [[nodiscard]] bool is_rolling_back(const Shard& shard) const;
     void judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
                         std::uint64_t request_id, const channels::ProofMsg& msg);
     void transition_on_shard(Shard& shard, const channels::ChannelId& id,
