@@ -42,6 +42,27 @@ struct IntakeRig {
         EXPECT_TRUE(sink->wait_for(slot + 1));
         return sink->one(slot);
     }
+    // One open channel with `first` accepted, intake started.
+    channels::Channel one_channel_paid(std::uint32_t seed, std::uint64_t first) {
+        auto c = test_channel(seed);
+        open_channels(store, {c});
+        start();
+        EXPECT_EQ(send_and_wait(proof(c.id, first)).outcome, Outcome::Accepted);
+        return c;
+    }
+    // After an outage: resends until accepted (bounded); anything else must be the retry
+    // class store_unavailable.
+    bool resend_until_accepted(const channels::ChannelId& id, std::uint64_t amount) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (std::chrono::steady_clock::now() < deadline) {
+            const auto r = send_and_wait(proof(id, amount));
+            if (r.outcome == Outcome::Accepted)
+                return true;
+            EXPECT_EQ(r.reason, Reject::StoreUnavailable);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return false;
+    }
 };
 
 TEST(Intake, AnswersTenThousandProofsInOrderWithValidReceiptsAndStoresTheLastAmounts) {
@@ -194,10 +215,7 @@ TEST(Intake, AnswersADuplicateAfterARestartWithTheStoredBatchReceipt) {
 // (final) for an amount that is not stored.
 TEST(Intake, WhileRecoveringAFailedCommitNoRefusalRestsOnItsAmounts) {
     IntakeRig rig;
-    auto c = test_channel(7);
-    open_channels(rig.store, {c});
-    rig.start();
-    ASSERT_EQ(rig.send_and_wait(proof(c.id, 10)).outcome, Outcome::Accepted);
+    const auto c = rig.one_channel_paid(7, 10);
 
     testkit::pg().stop_immediately();
     // Pipelined: 20, 30 and 40 are judged on top of each other before the commit fails.
@@ -216,26 +234,13 @@ TEST(Intake, WhileRecoveringAFailedCommitNoRefusalRestsOnItsAmounts) {
     // A refusal that does not depend on what was lost still comes first.
     EXPECT_EQ(rig.send_and_wait(proof(c.id, 5)).reason, Reject::AmountNotIncreasing);
     testkit::pg().restart();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    Outcome last = Outcome::Rejected;
-    while (last != Outcome::Accepted && std::chrono::steady_clock::now() < deadline) {
-        const auto r = rig.send_and_wait(proof(c.id, 20));
-        last = r.outcome;
-        if (last != Outcome::Accepted) {
-            ASSERT_EQ(r.reason, Reject::StoreUnavailable);
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-    }
-    EXPECT_EQ(last, Outcome::Accepted);
+    EXPECT_TRUE(rig.resend_until_accepted(c.id, 20));
     EXPECT_EQ(stored_accepted(rig.url, c.id), 20);
 }
 
 TEST(Intake, AnswersStoreUnavailableWhilePostgresIsDownAndRecoversByItself) {
     IntakeRig rig;
-    auto c = test_channel(6);
-    open_channels(rig.store, {c});
-    rig.start();
-    ASSERT_EQ(rig.send_and_wait(proof(c.id, 1)).outcome, Outcome::Accepted);
+    const auto c = rig.one_channel_paid(6, 1);
 
     testkit::pg().stop_immediately();
     // Keep sending while the database is gone: nothing may be acknowledged.
@@ -250,18 +255,7 @@ TEST(Intake, AnswersStoreUnavailableWhilePostgresIsDownAndRecoversByItself) {
     }
     testkit::pg().restart();
     // Intake comes back by itself (bounded wait): the next proofs are accepted again.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    bool recovered = false;
-    while (!recovered && std::chrono::steady_clock::now() < deadline) {
-        const auto r = rig.send_and_wait(proof(c.id, amount));
-        if (r.outcome == Outcome::Accepted) {
-            recovered = true;
-        } else {
-            EXPECT_EQ(r.reason, Reject::StoreUnavailable);
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-    }
-    ASSERT_TRUE(recovered);
+    ASSERT_TRUE(rig.resend_until_accepted(c.id, amount));
     EXPECT_EQ(stored_accepted(rig.url, c.id), static_cast<std::int64_t>(amount));
     // Every amount that was answered store_unavailable is absent from the history.
     pqxx::connection conn(rig.url);
