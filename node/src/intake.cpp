@@ -119,8 +119,7 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
         return reply_now(sink, slot, request_id, channels::Reject::IntakePaused, accepted_now);
     }
     if (m_store_down.load() || rolling_back) {
-        return reply_now(sink, slot, request_id, channels::Reject::StoreUnavailable,
-                         static_cast<std::uint64_t>(channel->accepted.value()));
+        return reply_now(sink, slot, request_id, channels::Reject::StoreUnavailable, accepted_now);
     }
     Item item;
     item.channel = verified->channel;
