@@ -1,8 +1,8 @@
 # bttnode's configuration file and command line (DESIGN §9): btt_node_config. Included from
 # node/CMakeLists.txt; paths are relative to node/.
 add_library(btt_node_config STATIC
-    src/config.cpp
-    src/command_line.cpp
+    src/app/config.cpp
+    src/app/command_line.cpp
 )
 add_library(btt::node_config ALIAS btt_node_config)
 target_include_directories(btt_node_config PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)

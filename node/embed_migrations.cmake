@@ -3,7 +3,7 @@
 file(GLOB files ${DIR}/*.sql)
 list(SORT files)
 set(body "// Generated from migrations/*.sql by node/embed_migrations.cmake. Do not edit.\n")
-string(APPEND body "#include <btt/node/migrator.h>\n\nnamespace btt::node {\n\n")
+string(APPEND body "#include <btt/node/store/migrator.h>\n\nnamespace btt::node {\n\n")
 string(APPEND body "const std::vector<Migration>& embedded_migrations() {\n")
 string(APPEND body "    static const std::vector<Migration> migrations = {\n")
 foreach(f ${files})

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
-#include <btt/node/migrator.h>
+#include <btt/node/store/migrator.h>
 #include <btt/testkit/pg_cluster.h>
 
 namespace {

@@ -11,8 +11,8 @@
 #include <btt/channels/settlement.h>
 #include <btt/ledger/jsonl.h>
 #include <btt/ledger/verify.h>
-#include <btt/node/ledger_export.h>
-#include <btt/node/settlement_store.h>
+#include <btt/node/store/ledger_export.h>
+#include <btt/node/store/settlement_store.h>
 #include <btt/tron/merkle.h>
 
 #include "node_fixture.h"

@@ -12,9 +12,9 @@
 
 #include <btt/channels/proof.h>
 #include <btt/channels/receipt.h>
-#include <btt/node/intake.h>
-#include <btt/node/migrator.h>
-#include <btt/node/store.h>
+#include <btt/node/engine/intake.h>
+#include <btt/node/store/migrator.h>
+#include <btt/node/store/store.h>
 #include <btt/testkit/actors.h>
 #include <btt/testkit/pg_cluster.h>
 #include <btt/tron/channel_messages.h>

@@ -2,7 +2,7 @@
 // call. The gRPC statuses are checked end to end in tests/e2e/ops_e2e_test.cpp.
 #include <gtest/gtest.h>
 
-#include <btt/node/auth.h>
+#include <btt/node/rpc/auth.h>
 
 namespace {
 

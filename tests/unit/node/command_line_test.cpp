@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include <btt/node/command_line.h>
+#include <btt/node/app/command_line.h>
 #include <btt/testkit/actors.h>
 #include <btt/tron/io/key_file.h>
 

@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
-#include <btt/node/config.h>
+#include <btt/node/app/config.h>
 #include <btt/testkit/actors.h>
 #include <btt/tron/io/key_file.h>
 

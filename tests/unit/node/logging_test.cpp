@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <btt/node/logging.h>
+#include <btt/node/app/logging.h>
 
 namespace {
 

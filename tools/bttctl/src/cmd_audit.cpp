@@ -18,9 +18,9 @@
 #include <pqxx/pqxx>
 
 #include <btt/ctl/commands.h>
-#include <btt/node/config.h>
-#include <btt/node/reconcile.h>
-#include <btt/node/settlement_store.h>
+#include <btt/node/app/config.h>
+#include <btt/node/engine/reconcile.h>
+#include <btt/node/store/settlement_store.h>
 #include <btt/tron/client/tron_client.h>
 
 namespace btt::ctl {

@@ -5,7 +5,7 @@
 #include <pqxx/pqxx>
 
 #include <btt/ctl/commands.h>
-#include <btt/node/migrator.h>
+#include <btt/node/store/migrator.h>
 
 namespace btt::ctl {
 

@@ -1,0 +1,43 @@
+#pragma once
+// Escrow reconciliation (DESIGN §5, §8; issue 11): the escrow's balance of the token on the
+// solidified chain against the node's liabilities, both taken at one solidified height H.
+// A payout already on the solidified chain at or below H but not yet marked confirmed
+// counts as paid (it must not read as a deficit). Anyone can send the escrow tokens, so a
+// surplus is reported apart and is no alarm; a deficit stops payouts.
+#include <cstdint>
+#include <string>
+
+#include <btt/base/expected.h>
+#include <btt/node/store/settlement_store.h>
+#include <btt/tron/address.h>
+
+namespace btt::tron::client {
+class TronClient;
+}
+
+namespace btt::node {
+
+struct Reconciliation {
+    std::int64_t height = 0;
+    std::int64_t balance = 0;
+    std::int64_t liabilities = 0;
+    std::int64_t deficit = 0;
+    std::int64_t surplus = 0;
+    [[nodiscard]] bool ok() const { return deficit == 0; }
+};
+
+struct ReconcileError {
+    enum class Kind { Store, Chain, WatcherBehind };
+    Kind kind;
+    std::string message;
+};
+
+// Reads the solid head, the escrow's solidified balance and the solid head again (retried
+// until both heads agree, so the balance is the one at H), then the liabilities at H.
+// WatcherBehind when the watcher has not applied H yet (the deposits up to H are unknown).
+[[nodiscard]] Expected<Reconciliation, ReconcileError> reconcile(SettlementStore& store,
+                                                                 tron::client::TronClient& chain,
+                                                                 const tron::TronAddress& escrow,
+                                                                 const std::string& token_id);
+
+}  // namespace btt::node

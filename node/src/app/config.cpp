@@ -1,0 +1,1046 @@
+// bttnode's configuration: one table of keys (type, meaning, how a value is checked and
+// stored), a TOML walk that refuses unknown keys, command-line overrides read by the same
+// table, then the checks that involve several keys. DESIGN §9.
+//
+// Order of checks, so that the first error is the most useful one: TOML syntax; unknown
+// keys and wrong types in the file; unknown or ill-typed overrides; each key's value in
+// table order (required keys included); cross-key rules; channels::Rules::validate().
+#include <btt/node/app/config.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <btt/tron/io/key_file.h>
+
+namespace btt::node {
+
+namespace {
+
+using Value = std::variant<std::int64_t, bool, std::string, std::vector<std::string>>;
+using Problem = std::optional<std::string>;
+
+constexpr std::int64_t kNoUpperBound = std::numeric_limits<std::int64_t>::max();
+
+struct Entry {
+    KeyInfo info;
+    std::function<std::string(const Config&)> show;     // the value as TOML text
+    std::function<Problem(Config&, const Value&)> set;  // checks, then stores
+};
+
+// ---- text helpers ----
+
+// A TOML basic string: quotes, backslashes and control characters escaped. Also used to
+// quote user text in messages, so a message stays one line whatever the input holds.
+std::string toml_quote(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7f) {
+            out += fmt::format("\\u{:04X}", static_cast<unsigned>(u));
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+std::optional<std::int64_t> parse_int64(std::string_view s) {
+    std::int64_t v = 0;
+    const auto* end = s.data() + s.size();
+    const auto [ptr, ec] = std::from_chars(s.data(), end, v);
+    if (s.empty() || ec != std::errc() || ptr != end)
+        return std::nullopt;
+    return v;
+}
+
+bool is_bare_key(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-';
+    });
+}
+
+std::string key_segment(std::string_view s) {
+    return is_bare_key(s) ? std::string(s) : toml_quote(s);
+}
+
+std::string_view type_name(toml::node_type t) {
+    switch (t) {
+        case toml::node_type::none:
+            return "nothing";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a floating-point number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+            return "a date";
+        case toml::node_type::time:
+            return "a time";
+        case toml::node_type::date_time:
+            return "a date-time";
+    }
+    return "an unknown type";
+}
+
+std::string_view expected_name(ValueKind kind) {
+    switch (kind) {
+        case ValueKind::Integer:
+            return "an integer";
+        case ValueKind::Boolean:
+            return "a boolean (true or false)";
+        case ValueKind::String:
+            return "a string";
+        case ValueKind::AddressList:
+            return "an array of address strings";
+    }
+    return "a value";
+}
+
+// ---- value checks ----
+
+Problem check_range(std::int64_t v, std::int64_t lo, std::int64_t hi, std::string_view why) {
+    if (v >= lo && v <= hi)
+        return std::nullopt;
+    std::string p = hi == kNoUpperBound ? fmt::format("must be at least {}, got {}", lo, v)
+                                        : fmt::format("must be {}..{}, got {}", lo, hi, v);
+    if (!why.empty())
+        p += fmt::format(" ({})", why);
+    return p;
+}
+
+bool is_host_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
+}
+
+// host:port with host a name, an IPv4 address or a bracketed IPv6 address.
+Problem check_host_port(std::string_view s, bool allow_port_zero) {
+    const auto bad = [&](std::string_view why) {
+        return fmt::format("must be host:port ({}), got {}", why, toml_quote(s));
+    };
+    std::string_view host;
+    std::string_view port;
+    if (!s.empty() && s.front() == '[') {
+        const auto close = s.find(']');
+        if (close == std::string_view::npos)
+            return bad("no closing bracket");
+        host = s.substr(1, close - 1);
+        if (close + 1 >= s.size() || s[close + 1] != ':')
+            return bad("no port");
+        port = s.substr(close + 2);
+        if (host.empty() || !std::all_of(host.begin(), host.end(), [](char c) {
+                return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
+            })) {
+            return bad("bad IPv6 address");
+        }
+    } else {
+        const auto colon = s.rfind(':');
+        if (colon == std::string_view::npos)
+            return bad("no port");
+        host = s.substr(0, colon);
+        port = s.substr(colon + 1);
+        if (host.find(':') != std::string_view::npos) {
+            return bad("an IPv6 address goes in brackets, [::1]:port");
+        }
+        if (host.empty())
+            return bad("no host");
+        if (!std::all_of(host.begin(), host.end(), is_host_char))
+            return bad("bad host name");
+    }
+    const auto n = parse_int64(port);
+    if (port.size() > 5 || !n || *n < (allow_port_zero ? 0 : 1) || *n > 65535) {
+        return bad(allow_port_zero ? "port 0..65535" : "port 1..65535");
+    }
+    return std::nullopt;
+}
+
+Problem check_not_empty(const std::string& s) {
+    if (s.empty())
+        return std::string("must not be empty");
+    return std::nullopt;
+}
+
+// TRC-10 ids are positive int64 values written in decimal: 1 to 19 digits, no leading zero
+// (the id is compared as text with memos and the chain, so "01002000" would never match).
+Problem check_token_id(const std::string& s) {
+    const bool digits = !s.empty() && s.size() <= 19 && std::all_of(s.begin(), s.end(), [](char c) {
+        return c >= '0' && c <= '9';
+    });
+    if (!digits || s.front() == '0' || !parse_int64(s)) {
+        return fmt::format(
+            "must be a TRC-10 token id (1 to 19 decimal digits, no leading zero, at most "
+            "{}), got {}",
+            std::numeric_limits<std::int64_t>::max(), toml_quote(s));
+    }
+    return std::nullopt;
+}
+
+std::optional<LogLevel> parse_log_level(std::string_view s) {
+    for (const auto level :
+         {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error}) {
+        if (to_string(level) == s)
+            return level;
+    }
+    return std::nullopt;
+}
+
+// ---- entry builders ----
+
+template <typename T>
+std::int64_t as_int64(const T& v) {
+    if constexpr (requires { v.count(); }) {
+        return static_cast<std::int64_t>(v.count());
+    } else {
+        return static_cast<std::int64_t>(v);
+    }
+}
+
+template <typename S, typename T>
+Entry integer_key(KeyInfo info, S Config::*section, T S::*field, std::int64_t lo, std::int64_t hi,
+                  std::string_view why = {}) {
+    return Entry{info,
+                 [=](const Config& c) { return std::to_string(as_int64((c.*section).*field)); },
+                 [=](Config& c, const Value& v) -> Problem {
+                     const auto n = std::get<std::int64_t>(v);
+                     if (auto p = check_range(n, lo, hi, why))
+                         return p;
+                     if constexpr (requires { typename T::rep; }) {
+                         (c.*section).*field = T{static_cast<typename T::rep>(n)};
+                     } else {
+                         (c.*section).*field = static_cast<T>(n);
+                     }
+                     return std::nullopt;
+                 }};
+}
+
+template <typename S>
+Entry string_key(KeyInfo info, S Config::*section, std::string S::*field,
+                 std::function<Problem(const std::string&)> check) {
+    return Entry{info, [=](const Config& c) { return toml_quote((c.*section).*field); },
+                 [=](Config& c, const Value& v) -> Problem {
+                     const auto& s = std::get<std::string>(v);
+                     if (check) {
+                         if (auto p = check(s))
+                             return p;
+                     }
+                     (c.*section).*field = s;
+                     return std::nullopt;
+                 }};
+}
+
+template <typename S>
+Entry bool_key(KeyInfo info, S Config::*section, bool S::*field) {
+    return Entry{
+        info, [=](const Config& c) { return std::string((c.*section).*field ? "true" : "false"); },
+        [=](Config& c, const Value& v) -> Problem {
+            (c.*section).*field = std::get<bool>(v);
+            return std::nullopt;
+        }};
+}
+
+std::function<Problem(const std::string&)> host_port(bool allow_port_zero, bool allow_empty) {
+    return [=](const std::string& s) -> Problem {
+        if (allow_empty && s.empty())
+            return std::nullopt;
+        return check_host_port(s, allow_port_zero);
+    };
+}
+
+using K = ValueKind;
+
+const std::vector<Entry>& entries() {
+    static const std::vector<Entry> table = [] {
+        std::vector<Entry> t;
+        // [node]
+        t.push_back(string_key({"node.listen", K::String, false,
+                                "gRPC listen address, host:port (port 0: any free port)"},
+                               &Config::node, &Config::Node::listen, host_port(true, false)));
+        t.push_back(string_key({"node.metrics_listen", K::String, false,
+                                "HTTP /metrics listen address, host:port; empty: off"},
+                               &Config::node, &Config::Node::metrics_listen,
+                               host_port(true, true)));
+        t.push_back(
+            string_key({"node.receipt_key_file", K::String, true,
+                        "file holding the key that signs receipts (64 hex digits, mode 0600)"},
+                       &Config::node, &Config::Node::receipt_key_file, check_not_empty));
+        // [escrow]
+        t.push_back(
+            Entry{{"escrow.address", K::String, true,
+                   "the escrow's address (base58, or hex 41...): deposits to it open channels"},
+                  [](const Config& c) { return toml_quote(c.escrow.address.to_base58()); },
+                  [](Config& c, const Value& v) -> Problem {
+                      const auto& s = std::get<std::string>(v);
+                      if (s.empty())
+                          return std::string("must not be empty");
+                      auto a = tron::TronAddress::parse(s);
+                      if (!a)
+                          return a.error().message();
+                      c.escrow.address = *a;
+                      return std::nullopt;
+                  }});
+        t.push_back(string_key({"escrow.key_file", K::String, true,
+                                "file holding the escrow's private key, signs payouts (mode 0600); "
+                                "may be the receipt key's file"},
+                               &Config::escrow, &Config::Escrow::key_file, check_not_empty));
+        // [tron]
+        t.push_back(string_key({"tron.full_node", K::String, false,
+                                "java-tron full node gRPC endpoint (protocol.Wallet), host:port"},
+                               &Config::tron, &Config::Tron::full_node, host_port(false, false)));
+        t.push_back(
+            string_key({"tron.solidity_node", K::String, false,
+                        "java-tron solidity gRPC endpoint (protocol.WalletSolidity), host:port"},
+                       &Config::tron, &Config::Tron::solidity_node, host_port(false, false)));
+        t.push_back(bool_key({"tron.tls", K::Boolean, false,
+                              "TLS to the full node's endpoints (tron.full_node and "
+                              "tron.solidity_node), with the system's root certificates"},
+                             &Config::tron, &Config::Tron::tls));
+        // [database]
+        t.push_back(string_key({"database.url", K::String, true,
+                                "PostgreSQL: libpq connection string or URI (multi-host allowed)"},
+                               &Config::database, &Config::Database::url, check_not_empty));
+        // [channels]
+        t.push_back(string_key({"channels.token_id", K::String, false,
+                                "TRC-10 token the node settles, decimal id as a string "
+                                "(1002000 is BTT)"},
+                               &Config::channels, &Config::Channels::token_id, check_token_id));
+        t.push_back(
+            Entry{{"channels.min_deposit", K::Integer, false,
+                   "smallest opening deposit in token base units; smaller opens are refunded"},
+                  [](const Config& c) { return std::to_string(c.channels.min_deposit.value()); },
+                  [](Config& c, const Value& v) -> Problem {
+                      const auto n = std::get<std::int64_t>(v);
+                      if (auto p = check_range(n, 1, kNoUpperBound, {}))
+                          return p;
+                      c.channels.min_deposit = *channels::Amount::from_int64(n);
+                      return std::nullopt;
+                  }});
+        t.push_back(integer_key({"channels.min_expiry_horizon_s", K::Integer, false,
+                                 "shortest allowed channel life (expiry - open time), seconds"},
+                                &Config::channels, &Config::Channels::min_expiry_horizon, 1,
+                                kNoUpperBound));
+        t.push_back(integer_key({"channels.max_expiry_horizon_s", K::Integer, false,
+                                 "longest allowed channel life (expiry - open time), seconds"},
+                                &Config::channels, &Config::Channels::max_expiry_horizon, 1,
+                                kNoUpperBound));
+        t.push_back(integer_key({"channels.settle_delay_s", K::Integer, false,
+                                 "after a payer's close, seconds until settlement (the payee's "
+                                 "time to send its last proofs)"},
+                                &Config::channels, &Config::Channels::settle_delay, 0,
+                                kNoUpperBound));
+        t.push_back(integer_key({"channels.expiry_grace_s", K::Integer, false,
+                                 "extra seconds before an expired channel settles"},
+                                &Config::channels, &Config::Channels::expiry_grace, 0,
+                                kNoUpperBound));
+        t.push_back(integer_key({"channels.fee_bps", K::Integer, false,
+                                 "operator fee on each settled channel, basis points (0..10000)"},
+                                &Config::channels, &Config::Channels::fee_bps, 0, 10'000));
+        t.push_back(Entry{
+            {"channels.peer_escrows", K::AddressList, false,
+             "other shards' escrow addresses: payees equal to one are refused, transfers from "
+             "one are held for the operator"},
+            [](const Config& c) {
+                std::string s = "[";
+                for (std::size_t i = 0; i < c.channels.peer_escrows.size(); ++i) {
+                    if (i != 0)
+                        s += ", ";
+                    s += toml_quote(c.channels.peer_escrows[i].to_base58());
+                }
+                return s + "]";
+            },
+            [](Config& c, const Value& v) -> Problem {
+                std::vector<tron::TronAddress> out;
+                const auto& list = std::get<std::vector<std::string>>(v);
+                for (std::size_t i = 0; i < list.size(); ++i) {
+                    auto a = tron::TronAddress::parse(list[i]);
+                    if (!a) {
+                        return fmt::format("element {} ({}): {}", i + 1, toml_quote(list[i]),
+                                           a.error().message());
+                    }
+                    if (std::find(out.begin(), out.end(), *a) != out.end()) {
+                        return fmt::format("lists {} twice", a->to_base58());
+                    }
+                    out.push_back(*a);
+                }
+                c.channels.peer_escrows = std::move(out);
+                return std::nullopt;
+            }});
+        // [settlement]
+        t.push_back(integer_key({"settlement.window_s", K::Integer, false,
+                                 "payouts owed within one window of this many seconds are "
+                                 "netted into one transfer per recipient"},
+                                &Config::settlement, &Config::Settlement::window, 1,
+                                kNoUpperBound));
+        t.push_back(integer_key({"settlement.payout_expiration_s", K::Integer, false,
+                                 "a payout transaction expires this many seconds after the head "
+                                 "block time (1..86400)"},
+                                &Config::settlement, &Config::Settlement::payout_expiration, 1,
+                                86'400, "java-tron refuses an expiration more than 24 h ahead"));
+        t.push_back(bool_key({"settlement.payout_memo", K::Boolean, false,
+                              "write btt-channel:v1:settle:<batch> memos on payouts"},
+                             &Config::settlement, &Config::Settlement::payout_memo));
+        // [limits]
+        t.push_back(integer_key({"limits.max_message_bytes", K::Integer, false,
+                                 "largest gRPC message the node accepts, bytes"},
+                                &Config::limits, &Config::Limits::max_message_bytes, 1024,
+                                64 << 20));
+        t.push_back(integer_key({"limits.streams_per_connection", K::Integer, false,
+                                 "concurrent gRPC streams per client connection"},
+                                &Config::limits, &Config::Limits::streams_per_connection, 1,
+                                1'000'000));
+        t.push_back(integer_key({"limits.inflight_per_stream", K::Integer, false,
+                                 "unanswered proofs per stream; at the limit the node stops "
+                                 "reading that stream (flow control, not `overloaded`)"},
+                                &Config::limits, &Config::Limits::inflight_per_stream, 1,
+                                1'000'000));
+        t.push_back(integer_key({"limits.intake_queue", K::Integer, false,
+                                 "proofs queued for verification and judging; when full, new "
+                                 "proofs are answered `overloaded`"},
+                                &Config::limits, &Config::Limits::intake_queue, 1, 1 << 24));
+        t.push_back(integer_key({"limits.batch_max_proofs", K::Integer, false,
+                                 "group commit: most proofs in one batch (one transaction, one "
+                                 "receipt signature)"},
+                                &Config::limits, &Config::Limits::batch_max_proofs, 1, 1'000'000));
+        t.push_back(integer_key({"limits.batch_max_delay_ms", K::Integer, false,
+                                 "group commit: longest wait for a batch to fill, milliseconds "
+                                 "(0: commit what is queued at once)"},
+                                &Config::limits, &Config::Limits::batch_max_delay, 0, 10'000));
+        t.push_back(integer_key({"limits.verify_threads", K::Integer, false,
+                                 "threads recovering proof signatures; 0: one per core"},
+                                &Config::limits, &Config::Limits::verify_threads, 0, 1024));
+        // [tron], the watcher
+        t.push_back(integer_key({"tron.start_block", K::Integer, false,
+                                 "first block the watcher reads when the database has no "
+                                 "cursor yet; -1: the solidified head at first start"},
+                                &Config::tron, &Config::Tron::start_block, -1, kNoUpperBound));
+        t.push_back(integer_key({"tron.poll_ms", K::Integer, false,
+                                 "how often the watcher asks for new solidified blocks, "
+                                 "milliseconds"},
+                                &Config::tron, &Config::Tron::poll, 10, 3'600'000));
+        t.push_back(integer_key({"tron.deadline_ms", K::Integer, false,
+                                 "deadline of each call to the full node, milliseconds"},
+                                &Config::tron, &Config::Tron::deadline, 1, 600'000));
+        // [log]
+        t.push_back(Entry{{"log.level", K::String, false,
+                           "least severe log level written: trace, debug, "
+                           "info, warn or error"},
+                          [](const Config& c) { return toml_quote(to_string(c.log.level)); },
+                          [](Config& c, const Value& v) -> Problem {
+                              const auto& s = std::get<std::string>(v);
+                              const auto level = parse_log_level(s);
+                              if (!level) {
+                                  return fmt::format(
+                                      "must be trace, debug, info, warn or error, got {}",
+                                      toml_quote(s));
+                              }
+                              c.log.level = *level;
+                              return std::nullopt;
+                          }});
+        t.push_back(Entry{{"log.format", K::String, false,
+                           "log line format: text (human) or json (one object per line)"},
+                          [](const Config& c) {
+                              return toml_quote(c.log.format == LogFormat::Json ? "json" : "text");
+                          },
+                          [](Config& c, const Value& v) -> Problem {
+                              const auto& s = std::get<std::string>(v);
+                              if (s == "text")
+                                  c.log.format = LogFormat::Text;
+                              else if (s == "json")
+                                  c.log.format = LogFormat::Json;
+                              else
+                                  return fmt::format("must be text or json, got {}", toml_quote(s));
+                              return std::nullopt;
+                          }});
+        // [auth], [tls]
+        t.push_back(string_key({"auth.operator_token_file", K::String, false,
+                                "file holding the operator role's bearer token (mode 0600); "
+                                "empty: AdminService answers UNAUTHENTICATED"},
+                               &Config::auth, &Config::Auth::operator_token_file, nullptr));
+        t.push_back(string_key({"auth.auditor_token_file", K::String, false,
+                                "file holding the auditor role's bearer token (mode 0600); "
+                                "empty: only the operator token reaches AuditService"},
+                               &Config::auth, &Config::Auth::auditor_token_file, nullptr));
+        t.push_back(string_key({"tls.cert_file", K::String, false,
+                                "PEM certificate chain of the gRPC listener; with "
+                                "tls.key_file, TLS is on; empty: plaintext"},
+                               &Config::tls, &Config::Tls::cert_file, nullptr));
+        t.push_back(string_key(
+            {"tls.key_file", K::String, false, "PEM private key of tls.cert_file (mode 0600)"},
+            &Config::tls, &Config::Tls::key_file, nullptr));
+        t.push_back(string_key({"tls.client_ca_file", K::String, false,
+                                "PEM roots for client certificates; set: mutual TLS, clients "
+                                "without a certificate signed by them are refused"},
+                               &Config::tls, &Config::Tls::client_ca_file, nullptr));
+        return t;
+    }();
+    return table;
+}
+
+const Entry* find_entry(std::string_view key) {
+    for (const auto& e : entries()) {
+        if (e.info.key == key)
+            return &e;
+    }
+    return nullptr;
+}
+
+std::string_view section_of(std::string_view key) {
+    return key.substr(0, key.find('.'));
+}
+
+// ---- reading values ----
+
+struct Sourced {
+    Value value;
+    std::string origin;
+};
+
+struct Source {
+    std::string path;  // empty for load_config(text)
+    [[nodiscard]] std::string line(const toml::node& n) const {
+        const auto l = n.source().begin.line;
+        if (l == 0)
+            return path;
+        return path.empty() ? fmt::format("line {}", l) : fmt::format("{}:{}", path, l);
+    }
+};
+
+Expected<Value, ConfigError> read_node(const Entry& e, const toml::node& n, const Source& src) {
+    const auto wrong = [&](std::string detail) {
+        return unexpected(ConfigError{ConfigError::Kind::WrongType, std::string(e.info.key),
+                                      std::move(detail), src.line(n)});
+    };
+    const auto expected_got = [&] {
+        return fmt::format("expected {}, got {}", expected_name(e.info.kind), type_name(n.type()));
+    };
+    switch (e.info.kind) {
+        case ValueKind::Integer:
+            if (const auto* v = n.as_integer())
+                return Value{v->get()};
+            return wrong(expected_got());
+        case ValueKind::Boolean:
+            if (const auto* v = n.as_boolean())
+                return Value{v->get()};
+            return wrong(expected_got());
+        case ValueKind::String:
+            if (const auto* v = n.as_string())
+                return Value{v->get()};
+            return wrong(expected_got());
+        case ValueKind::AddressList: {
+            const auto* a = n.as_array();
+            if (a == nullptr)
+                return wrong(expected_got());
+            std::vector<std::string> out;
+            for (std::size_t i = 0; i < a->size(); ++i) {
+                const auto* s = (*a)[i].as_string();
+                if (s == nullptr) {
+                    return wrong(fmt::format("expected {}, element {} is {}",
+                                             expected_name(e.info.kind), i + 1,
+                                             type_name((*a)[i].type())));
+                }
+                out.push_back(s->get());
+            }
+            return Value{std::move(out)};
+        }
+    }
+    return wrong(expected_got());
+}
+
+Expected<Value, ConfigError> read_override(const Entry& e, const Override& o) {
+    const auto wrong = [&](std::string detail) {
+        return unexpected(
+            ConfigError{ConfigError::Kind::WrongType, o.key, std::move(detail), "command line"});
+    };
+    switch (e.info.kind) {
+        case ValueKind::Integer:
+            if (const auto n = parse_int64(o.value))
+                return Value{*n};
+            return wrong(fmt::format("expected an integer, got {}", toml_quote(o.value)));
+        case ValueKind::Boolean:
+            if (o.value == "true")
+                return Value{true};
+            if (o.value == "false")
+                return Value{false};
+            return wrong(fmt::format("expected true or false, got {}", toml_quote(o.value)));
+        case ValueKind::String:
+            return Value{o.value};
+        case ValueKind::AddressList: {
+            std::vector<std::string> out;
+            const auto all = trim(o.value);
+            if (all.empty())
+                return Value{std::move(out)};
+            std::size_t start = 0;
+            while (true) {
+                const auto comma = all.find(',', start);
+                out.emplace_back(trim(all.substr(start, comma - start)));
+                if (comma == std::string_view::npos)
+                    break;
+                start = comma + 1;
+            }
+            return Value{std::move(out)};
+        }
+    }
+    return wrong("unreadable value");
+}
+
+Expected<Config, ConfigError> load(std::string_view text, const Source& src,
+                                   const std::vector<Override>& overrides) {
+    using Kind = ConfigError::Kind;
+    toml::table root;
+    try {
+        root = toml::parse(text, src.path);
+    } catch (const toml::parse_error& e) {
+        const auto& at = e.source().begin;
+        std::string where = src.path.empty()
+                                ? fmt::format("line {}, column {}", at.line, at.column)
+                                : fmt::format("{}:{}:{}", src.path, at.line, at.column);
+        return unexpected(ConfigError{Kind::Syntax, "", std::string(e.description()), where});
+    }
+
+    std::set<std::string_view> sections;
+    for (const auto& e : entries())
+        sections.insert(section_of(e.info.key));
+
+    // The file: every key must be known and of the right type.
+    std::map<std::string_view, Sourced> values;
+    for (auto&& [k, node] : root) {
+        const std::string section = key_segment(k.str());
+        if (sections.count(k.str()) == 0) {
+            return unexpected(ConfigError{Kind::UnknownKey, section, "", src.line(node)});
+        }
+        const auto* table = node.as_table();
+        if (table == nullptr) {
+            return unexpected(ConfigError{
+                Kind::WrongType, section,
+                fmt::format("expected a table, got {}", type_name(node.type())), src.line(node)});
+        }
+        for (auto&& [k2, leaf] : *table) {
+            const std::string key = section + "." + key_segment(k2.str());
+            const Entry* e = find_entry(key);
+            if (e == nullptr) {
+                return unexpected(ConfigError{Kind::UnknownKey, key, "", src.line(leaf)});
+            }
+            auto v = read_node(*e, leaf, src);
+            if (!v)
+                return unexpected(std::move(v).error());
+            values.insert_or_assign(e->info.key, Sourced{std::move(v).value(), src.line(leaf)});
+        }
+    }
+
+    // The command line: replaces the file's values.
+    for (const auto& o : overrides) {
+        const Entry* e = find_entry(o.key);
+        if (e == nullptr) {
+            return unexpected(ConfigError{Kind::UnknownKey, o.key, "", "command line"});
+        }
+        auto v = read_override(*e, o);
+        if (!v)
+            return unexpected(std::move(v).error());
+        values.insert_or_assign(e->info.key, Sourced{std::move(v).value(), "command line"});
+    }
+
+    // Each key's value, in table order.
+    Config config;
+    for (const auto& e : entries()) {
+        const auto it = values.find(e.info.key);
+        if (it == values.end()) {
+            if (e.info.required) {
+                return unexpected(
+                    ConfigError{Kind::Missing, std::string(e.info.key), "required", ""});
+            }
+            continue;
+        }
+        if (auto problem = e.set(config, it->second.value)) {
+            return unexpected(ConfigError{Kind::BadValue, std::string(e.info.key),
+                                          std::move(*problem), it->second.origin});
+        }
+    }
+
+    const auto origin = [&](std::string_view key) {
+        const auto it = values.find(key);
+        return it == values.end() ? std::string() : it->second.origin;
+    };
+    // Keys that constrain each other.
+    if (config.channels.min_expiry_horizon > config.channels.max_expiry_horizon) {
+        return unexpected(
+            ConfigError{Kind::BadValue, "channels.min_expiry_horizon_s",
+                        fmt::format("must not exceed channels.max_expiry_horizon_s ({}), got {}",
+                                    config.channels.max_expiry_horizon.count(),
+                                    config.channels.min_expiry_horizon.count()),
+                        origin("channels.min_expiry_horizon_s")});
+    }
+    const auto& peers = config.channels.peer_escrows;
+    if (std::find(peers.begin(), peers.end(), config.escrow.address) != peers.end()) {
+        return unexpected(
+            ConfigError{Kind::BadValue, "channels.peer_escrows",
+                        fmt::format("lists escrow.address {}: a node's own escrow is not a peer's",
+                                    config.escrow.address.to_base58()),
+                        origin("channels.peer_escrows")});
+    }
+    if (config.tls.cert_file.empty() != config.tls.key_file.empty()) {
+        const char* missing = config.tls.cert_file.empty() ? "tls.cert_file" : "tls.key_file";
+        return unexpected(
+            ConfigError{Kind::Missing, missing, "tls.cert_file and tls.key_file go together", ""});
+    }
+    if (!config.tls.client_ca_file.empty() && config.tls.cert_file.empty()) {
+        return unexpected(ConfigError{Kind::Missing, "tls.cert_file",
+                                      "tls.client_ca_file needs TLS on (tls.cert_file, "
+                                      "tls.key_file)",
+                                      origin("tls.client_ca_file")});
+    }
+    // Defence in depth: the rules' own check, which the checks above should make redundant.
+    if (auto valid = config.rules().validate(); !valid) {
+        return unexpected(ConfigError{Kind::BadValue, "channels", valid.error(), ""});
+    }
+    return config;
+}
+
+// ---- database.url ----
+
+// libpq's URI form (postgresql:// or postgres://): user[:password]@ before the hosts, and
+// password=... among the parameters. A password with an unencoded '@', '/' or '?' makes
+// the string ambiguous: nullopt then, rather than guess and print part of a secret.
+std::optional<std::string> redact_uri(std::string_view url, std::size_t scheme_length) {
+    std::string out(url.substr(0, scheme_length));
+    std::string_view rest = url.substr(scheme_length);
+    const auto at = rest.find('@');
+    if (at != std::string_view::npos) {
+        const auto user = rest.substr(0, at);
+        if (rest.find('@', at + 1) != std::string_view::npos ||
+            user.find_first_of("/?") != std::string_view::npos) {
+            return std::nullopt;
+        }
+        out += user.substr(0, user.find(':'));
+        out += '@';
+        rest.remove_prefix(at + 1);
+    }
+    const auto q = rest.find('?');
+    out += rest.substr(0, q);
+    if (q == std::string_view::npos)
+        return out;
+    std::string_view query = rest.substr(q + 1);
+    std::string kept;
+    while (true) {
+        const auto amp = query.find('&');
+        const auto param = query.substr(0, amp);
+        if (param.substr(0, param.find('=')) != "password") {
+            if (!kept.empty())
+                kept += '&';
+            kept += param;
+        }
+        if (amp == std::string_view::npos)
+            break;
+        query.remove_prefix(amp + 1);
+    }
+    if (!kept.empty())
+        out += "?" + kept;
+    return out;
+}
+
+constexpr std::string_view kUnparsed = "(unparsed connection string)";
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// libpq's keyword=value form: `key = value` pairs separated by spaces; a value is bare
+// (backslash escapes) or single-quoted (backslash escapes). nullopt when it does not parse.
+std::optional<std::string> redact_keywords(std::string_view s) {
+    std::string out;
+    std::size_t i = 0;
+    while (true) {
+        while (i < s.size() && is_space(s[i]))
+            ++i;
+        if (i == s.size())
+            break;
+        const std::size_t start = i;
+        while (i < s.size() && !is_space(s[i]) && s[i] != '=')
+            ++i;
+        const auto key = s.substr(start, i - start);
+        while (i < s.size() && is_space(s[i]))
+            ++i;
+        if (key.empty() || i == s.size() || s[i] != '=')
+            return std::nullopt;
+        ++i;
+        while (i < s.size() && is_space(s[i]))
+            ++i;
+        if (i < s.size() && s[i] == '\'') {
+            ++i;
+            bool closed = false;
+            while (i < s.size()) {
+                if (s[i] == '\\' && i + 1 < s.size()) {
+                    i += 2;
+                } else if (s[i] == '\'') {
+                    ++i;
+                    closed = true;
+                    break;
+                } else {
+                    ++i;
+                }
+            }
+            if (!closed)
+                return std::nullopt;
+        } else {
+            while (i < s.size() && !is_space(s[i])) {
+                i += (s[i] == '\\' && i + 1 < s.size()) ? 2u : 1u;
+            }
+        }
+        if (key == "password")
+            continue;
+        if (!out.empty())
+            out += ' ';
+        out += s.substr(start, i - start);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string_view to_string(LogLevel level) {
+    switch (level) {
+        case LogLevel::Trace:
+            return "trace";
+        case LogLevel::Debug:
+            return "debug";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Warn:
+            return "warn";
+        case LogLevel::Error:
+            return "error";
+    }
+    return "info";
+}
+
+channels::Rules Config::rules() const {
+    channels::Rules r;
+    r.token_id = channels.token_id;
+    r.escrow = escrow.address;
+    r.peer_escrows = channels.peer_escrows;
+    r.min_deposit = channels.min_deposit;
+    r.min_expiry_horizon = channels.min_expiry_horizon;
+    r.max_expiry_horizon = channels.max_expiry_horizon;
+    r.settle_delay = channels.settle_delay;
+    r.fee_bps = channels.fee_bps;
+    r.settlement_window = settlement.window;
+    r.expiry_grace = channels.expiry_grace;
+    return r;
+}
+
+std::string ConfigError::message() const {
+    std::string m;
+    switch (kind) {
+        case Kind::CannotRead:
+            m = detail;
+            break;
+        case Kind::Syntax:
+            m = origin.empty() ? detail : origin + ": " + detail;
+            break;
+        case Kind::UnknownKey:
+            m = fmt::format("unknown key {}", toml_quote(key));
+            if (!origin.empty())
+                m += " (" + origin + ")";
+            break;
+        case Kind::WrongType:
+        case Kind::BadValue:
+        case Kind::Missing:
+        case Kind::KeyFile:
+        case Kind::KeyMismatch:
+            m = key + ": " + detail;
+            if (!origin.empty())
+                m += " (" + origin + ")";
+            break;
+    }
+    // One line, whatever a parser's description or a path holds.
+    std::replace_if(
+        m.begin(), m.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    return m;
+}
+
+Expected<Config, ConfigError> load_config(std::string_view toml_text,
+                                          const std::vector<Override>& overrides) {
+    return load(toml_text, Source{}, overrides);
+}
+
+Expected<Config, ConfigError> load_config_file(const std::string& path,
+                                               const std::vector<Override>& overrides) {
+    const auto cannot = [&](std::string_view why) {
+        return unexpected(ConfigError{ConfigError::Kind::CannotRead, "",
+                                      fmt::format("cannot read config file {}: {}", path, why),
+                                      ""});
+    };
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec)
+        return cannot(ec.message());
+    if (!std::filesystem::is_regular_file(status))
+        return cannot("not a regular file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return cannot(std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad())
+        return cannot(std::strerror(errno));
+    return load(text.str(), Source{path}, overrides);
+}
+
+Expected<NodeKeys, ConfigError> load_keys(const Config& config) {
+    using Kind = ConfigError::Kind;
+    auto receipt = tron::io::read_private_key_file(config.node.receipt_key_file);
+    if (!receipt) {
+        return unexpected(
+            ConfigError{Kind::KeyFile, "node.receipt_key_file", receipt.error().message(), ""});
+    }
+    auto escrow = tron::io::read_private_key_file(config.escrow.key_file);
+    if (!escrow) {
+        return unexpected(
+            ConfigError{Kind::KeyFile, "escrow.key_file", escrow.error().message(), ""});
+    }
+    if (escrow->address() != config.escrow.address) {
+        return unexpected(ConfigError{
+            Kind::KeyMismatch, "escrow.key_file",
+            fmt::format("{} holds the key of {}, not of escrow.address {}", config.escrow.key_file,
+                        escrow->address().to_base58(), config.escrow.address.to_base58()),
+            ""});
+    }
+    NodeKeys keys{std::move(receipt).value(), std::move(escrow).value(), {}, {}, {}, {}, {}};
+    const auto token = [&](const std::string& path, const char* key,
+                           std::string& out) -> std::optional<ConfigError> {
+        if (path.empty())
+            return std::nullopt;
+        auto text = tron::io::read_secret_file(path, 4096);
+        if (!text)
+            return ConfigError{Kind::KeyFile, key, text.error().message(), ""};
+        // A short or multi-word token is a mistake, not a secret: say so at start.
+        if (text->size() < 16 || text->find_first_of(" \t\r\n") != std::string::npos)
+            return ConfigError{Kind::KeyFile, key,
+                               path +
+                                   ": the token must be one line of at least 16 characters "
+                                   "without spaces",
+                               ""};
+        out = std::move(*text);
+        return std::nullopt;
+    };
+    if (auto e =
+            token(config.auth.operator_token_file, "auth.operator_token_file", keys.operator_token))
+        return unexpected(*e);
+    if (auto e =
+            token(config.auth.auditor_token_file, "auth.auditor_token_file", keys.auditor_token))
+        return unexpected(*e);
+    if (!keys.operator_token.empty() && keys.operator_token == keys.auditor_token) {
+        return unexpected(ConfigError{Kind::KeyFile, "auth.auditor_token_file",
+                                      "the auditor's token equals the operator's: a role would "
+                                      "be indistinguishable",
+                                      ""});
+    }
+    const auto pem = [&](const std::string& path, const char* key, bool secret,
+                         std::string& out) -> std::optional<ConfigError> {
+        if (path.empty())
+            return std::nullopt;
+        if (secret) {
+            auto text = tron::io::read_secret_file(path, 1 << 20);
+            if (!text)
+                return ConfigError{Kind::KeyFile, key, text.error().message(), ""};
+            out = std::move(*text) + "\n";  // read_secret_file took PEM's last newline
+            return std::nullopt;
+        }
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (!in || text.str().empty())
+            return ConfigError{Kind::KeyFile, key, path + ": cannot read or empty", ""};
+        out = text.str();
+        return std::nullopt;
+    };
+    if (auto e = pem(config.tls.cert_file, "tls.cert_file", false, keys.tls_cert_pem))
+        return unexpected(*e);
+    if (auto e = pem(config.tls.key_file, "tls.key_file", true, keys.tls_key_pem))
+        return unexpected(*e);
+    if (auto e =
+            pem(config.tls.client_ca_file, "tls.client_ca_file", false, keys.tls_client_ca_pem))
+        return unexpected(*e);
+    return keys;
+}
+
+const std::vector<KeyInfo>& config_keys() {
+    static const std::vector<KeyInfo> keys = [] {
+        std::vector<KeyInfo> out;
+        for (const auto& e : entries())
+            out.push_back(e.info);
+        return out;
+    }();
+    return keys;
+}
+
+std::optional<std::string> value_text(const Config& config, std::string_view key) {
+    const Entry* e = find_entry(key);
+    if (e == nullptr)
+        return std::nullopt;
+    return e->show(config);
+}
+
+std::string to_toml(const Config& config) {
+    // Grouped by section, sections in the order they first appear in the table.
+    std::vector<std::string_view> order;
+    for (const auto& e : entries()) {
+        const auto s = section_of(e.info.key);
+        if (std::find(order.begin(), order.end(), s) == order.end())
+            order.push_back(s);
+    }
+    std::string out;
+    for (const auto s : order) {
+        out += fmt::format("{}[{}]\n", out.empty() ? "" : "\n", s);
+        for (const auto& e : entries()) {
+            if (section_of(e.info.key) != s)
+                continue;
+            out += fmt::format("{} = {}\n", e.info.key.substr(s.size() + 1), e.show(config));
+        }
+    }
+    return out;
+}
+
+std::string redact_database_url(std::string_view url) {
+    for (const std::string_view scheme : {"postgresql://", "postgres://"}) {
+        if (url.substr(0, scheme.size()) == scheme) {
+            return redact_uri(url, scheme.size()).value_or(std::string(kUnparsed));
+        }
+    }
+    return redact_keywords(url).value_or(std::string(kUnparsed));
+}
+
+}  // namespace btt::node

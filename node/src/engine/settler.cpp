@@ -1,0 +1,366 @@
+// The settlement engine (see settler.h).
+#include <btt/node/engine/settler.h>
+
+#include <cstdlib>
+
+#include <spdlog/spdlog.h>
+
+#include <btt/base/hex.h>
+#include <btt/node/engine/intake.h>
+#include <btt/tron/client/tron_client.h>
+#include <btt/tron/transaction.h>
+
+namespace btt::node {
+
+namespace {
+
+// Below this the escrow cannot be trusted to pay a transfer's bandwidth once its free
+// allowance is used up (a TransferAsset burns about 0.3 TRX then); payouts wait.
+constexpr std::int64_t kMinTrxForPayoutSun = 1'000'000;
+
+}  // namespace
+
+void crash_point(const char* step) {
+    static const char* const target = std::getenv("BTT_TEST_CRASH_AT");
+    if (target != nullptr && std::string_view(target) == step) {
+        spdlog::default_logger()->flush();
+        std::abort();
+    }
+}
+
+Settler::Settler(SettlerOptions options, tron::client::TronClient& chain, Intake& intake,
+                 tron::PrivateKey escrow_key)
+    : m_options(std::move(options)),
+      m_chain(chain),
+      m_intake(intake),
+      m_key(std::move(escrow_key)) {}
+
+Settler::~Settler() {
+    stop();
+}
+
+void Settler::start() {
+    m_store = std::make_unique<SettlementStore>(m_options.database_url);
+    m_thread = std::thread([this] { loop(); });
+}
+
+void Settler::stop() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+bool Settler::wait(std::chrono::milliseconds d) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait_for(lock, d, [&] { return m_stopping || m_retry; });
+    if (m_retry) {
+        m_retry = false;
+        m_last_broadcast.clear();  // only this thread reads it: resend live attempts now
+    }
+    return !m_stopping;
+}
+
+void Settler::retry_now() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_retry = true;
+    }
+    m_wake.notify_all();
+}
+
+void Settler::loop() {
+    auto next_window = std::chrono::steady_clock::now();
+    do {
+        try {
+            if (std::chrono::steady_clock::now() >= next_window) {
+                window();
+                next_window = std::chrono::steady_clock::now() + m_options.rules.settlement_window;
+            }
+            drive_live();
+            sign_due();
+            close_paid();
+        } catch (const std::exception& e) {
+            // A bug or a broken answer: log it and try again next poll; money only moves
+            // through the stored outbox, so a retry can never pay twice.
+            spdlog::error("settlement: {}", e.what());
+        }
+    } while (wait(m_options.poll));
+}
+
+void Settler::report() {
+    if (m_options.metrics == nullptr)
+        return;
+    m_options.metrics->payouts_blocked(!m_status.conservation_ok || !m_status.reconciled_ok ||
+                                       !m_status.funded);
+    if (const auto counts = m_store->counts()) {
+        m_options.metrics->open_channels(counts->open_channels);
+        m_options.metrics->payouts_by_state(counts->planned, counts->signed_, counts->confirmed);
+    }
+}
+
+void Settler::window() {
+    // Plan first, then move what became due: the moves commit through intake within
+    // milliseconds, so everything that fell due together is planned together next window.
+    plan();
+    m_intake.advance_time();
+    check_books();
+    check_reserves();
+    report();
+}
+
+void Settler::plan() {
+    const auto chans = m_store->settling_unplanned();
+    const auto refunds = m_store->unclaimed_unplanned();
+    if (!chans || !refunds) {
+        spdlog::warn("settlement: cannot read what is due: {}",
+                     (!chans ? chans.error() : refunds.error()).message());
+        return;
+    }
+    if (chans->empty() && refunds->empty())
+        return;
+    const auto planned = channels::plan_settlement(*chans, *refunds, m_options.rules.fee_bps);
+    if (!planned) {
+        spdlog::critical("settlement: cannot plan: {}", channels::error_token(planned.error()));
+        return;
+    }
+    const auto batch = m_store->store_plan(*planned, *chans, m_options.rules.fee_bps);
+    if (!batch) {
+        spdlog::warn("settlement: plan not stored: {}", batch.error().message());
+        return;
+    }
+    crash_point("after_plan");
+    spdlog::info("settlement: batch {}: {} channel(s), {} unclaimed refund(s) in {} payout(s)",
+                 *batch, chans->size(), refunds->size(), planned->payouts.size());
+}
+
+void Settler::check_books() {
+    const auto ledger = m_store->ledger();
+    if (!ledger) {
+        spdlog::warn("settlement: books not readable: {}", ledger.error().message());
+        return;
+    }
+    const auto books = channels::check_conservation(ledger->channels, ledger->settlements,
+                                                    ledger->payouts, ledger->unclaimed);
+    if (!books) {
+        const auto why = books.error().message();
+        if (why != m_books_error) {
+            spdlog::critical("settlement: conservation check failed, payouts stopped: {}", why);
+        }
+        m_books_error = why;
+        m_status.conservation_ok = false;
+        if (m_options.metrics != nullptr)
+            m_options.metrics->conservation_ok(false);
+        return;
+    }
+    if (!m_books_error.empty())
+        spdlog::info("settlement: conservation holds again; payouts resume");
+    m_books_error.clear();
+    m_status.conservation_ok = true;
+    if (m_options.metrics != nullptr)
+        m_options.metrics->conservation_ok(true);
+}
+
+void Settler::check_reserves() {
+    const auto r = reconcile(*m_store, m_chain, m_options.rules.escrow, m_options.rules.token_id);
+    if (!r) {
+        // The watcher a block or two behind the solid head is the normal case under fast
+        // blocks: the next window judges. Anything else an operator should see.
+        if (r.error().kind == ReconcileError::Kind::WatcherBehind) {
+            spdlog::debug("reconcile: not judged: {}", r.error().message);
+        } else {
+            spdlog::warn("reconcile: not judged: {}", r.error().message);
+        }
+        return;
+    }
+    m_status.deficit = r->deficit;
+    m_status.surplus = r->surplus;
+    const bool was_ok = m_status.reconciled_ok.load();
+    m_status.reconciled_ok = r->ok();
+    if (m_options.metrics != nullptr)
+        m_options.metrics->reconciled(r->balance, r->liabilities, r->deficit, r->surplus);
+    const auto line =
+        fmt::format("reconcile: height {} balance {} liabilities {} deficit {} surplus {}",
+                    r->height, r->balance, r->liabilities, r->deficit, r->surplus);
+    if (!r->ok()) {
+        spdlog::critical("{}: payouts stopped until a later reconciliation clears it", line);
+    } else {
+        spdlog::info("{}{}", line, was_ok ? "" : ": payouts resume");
+    }
+}
+
+void Settler::sign_due() {
+    if (!m_status.conservation_ok || !m_status.reconciled_ok)
+        return;
+    const auto due = m_store->payouts_to_sign();
+    if (!due || due->empty())
+        return;
+    const auto account = m_chain.account(m_options.rules.escrow, /*solidified=*/false);
+    const auto solid = m_chain.solid_head();
+    const auto head = m_chain.head();
+    if (!account || !solid || !head)
+        return;  // the chain is unreachable: next poll
+    std::map<std::string, std::int64_t> left = account->tokens;
+    for (const auto& p : *due) {
+        const auto have = left[p.token_id];
+        if (account->trx < kMinTrxForPayoutSun || have < p.amount.value()) {
+            const auto why = fmt::format(
+                "escrow holds {} sun and {} of token {}; payout {} needs {} and 1 TRX for "
+                "bandwidth",
+                account->trx, have, p.token_id, p.payout_id, p.amount.value());
+            if (why != m_fund_error)
+                spdlog::error("settlement: payouts wait for funds: {}", why);
+            m_fund_error = why;
+            m_status.funded = false;
+            return;
+        }
+        left[p.token_id] = have - p.amount.value();
+        tron::TransferSpec spec;
+        spec.token_id = p.token_id;
+        spec.owner = m_key.address();
+        spec.to = p.recipient;
+        spec.amount = p.amount.value();
+        spec.tapos = tron::tapos_from_block(solid->number, solid->id);
+        spec.timestamp_ms = head->timestamp;
+        spec.expiration_ms =
+            head->timestamp +
+            std::chrono::duration_cast<std::chrono::milliseconds>(m_options.payout_expiration)
+                .count();
+        if (m_options.payout_memo)
+            spec.memo = to_bytes(fmt::format("btt-channel:v1:settle:{}", p.batch_id));
+        const auto built = tron::build_transfer(spec);
+        if (!built) {
+            spdlog::critical("settlement: payout {} cannot be built: {}", p.payout_id,
+                             built.error().message());
+            continue;
+        }
+        const tron::Signature sig[] = {tron::sign_transaction(m_key, built->txid)};
+        const auto bytes = tron::signed_transaction_bytes(built->raw_data, sig);
+        // The outbox: stored before the first broadcast, so a crash from here on resends
+        // these very bytes and never signs a second transaction for this payout.
+        const auto stored = m_store->store_attempt(p, channels::TxId(built->txid), bytes,
+                                                   spec.expiration_ms, solid->number);
+        if (!stored) {
+            spdlog::warn("settlement: payout {} not signed: {}", p.payout_id,
+                         stored.error().message());
+            return;
+        }
+        ++m_status.attempts_signed;
+        if (m_options.metrics != nullptr)
+            m_options.metrics->payout_attempt("signed");
+        crash_point("after_sign");
+        spdlog::info("settlement: payout {} signed as {} (attempt {}): {} of {} to {}", p.payout_id,
+                     to_hex(built->txid), p.attempts + 1, p.amount.value(), p.token_id,
+                     p.recipient.to_base58());
+    }
+    if (!m_fund_error.empty())
+        spdlog::info("settlement: escrow funded again; payouts resume");
+    m_fund_error.clear();
+    m_status.funded = true;
+}
+
+void Settler::drive_live() {
+    const auto live = m_store->live_attempts();
+    if (!live) {
+        note("live payouts not readable: " + live.error().message());
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& a : *live) {
+        const auto fate = m_chain.fate(a.txid.bytes(), a.expiration_ms);
+        if (!fate) {
+            note("payout fate not known: " + fate.error().message);
+            continue;  // not judged: next poll
+        }
+        switch (*fate) {
+            case tron::TxFate::Included: {
+                const auto where = m_chain.solid_inclusion(a.txid.bytes());
+                if (!where || !*where)
+                    break;
+                const auto done = m_store->confirm_attempt(a.txid, (*where)->block_number);
+                if (!done) {
+                    note("payout " + std::to_string(a.payout_id) +
+                         " not marked confirmed: " + done.error().message());
+                    break;
+                }
+                crash_point("after_confirm");
+                ++m_status.payouts_confirmed;
+                if (m_options.metrics != nullptr)
+                    m_options.metrics->payout_attempt("confirmed");
+                m_last_broadcast.erase(a.txid);
+                publish(a, "payout_confirmed");
+                spdlog::info("settlement: payout {} confirmed in block {} ({})", a.payout_id,
+                             (*where)->block_number, a.txid.to_hex());
+                break;
+            }
+            case tron::TxFate::Dead: {
+                // Proven dead: a solidified block past its expiration exists and it is in no
+                // block up to it. Only now may the payout be signed again.
+                if (m_store->kill_attempt(a.txid)) {
+                    if (m_options.metrics != nullptr)
+                        m_options.metrics->payout_attempt("dead");
+                    m_last_broadcast.erase(a.txid);
+                    spdlog::warn("settlement: payout {}: {} expired unseen; it will be signed anew",
+                                 a.payout_id, a.txid.to_hex());
+                }
+                break;
+            }
+            case tron::TxFate::PendingOrUnknown: {
+                const auto it = m_last_broadcast.find(a.txid);
+                if (it != m_last_broadcast.end() && now - it->second < m_options.rebroadcast)
+                    break;
+                if (it == m_last_broadcast.end())
+                    publish(a, "payout_broadcast");
+                m_last_broadcast[a.txid] = now;
+                const auto outcome = m_chain.broadcast(a.signed_tx);
+                crash_point("after_broadcast");
+                if (!outcome) {
+                    spdlog::debug("settlement: payout {} broadcast: {}", a.payout_id,
+                                  outcome.error().message);
+                } else if (outcome->kind == tron::BroadcastClass::Final ||
+                           outcome->kind == tron::BroadcastClass::Rebuild) {
+                    // Never proof of absence: the fate check above decides.
+                    spdlog::warn("settlement: payout {} broadcast answered {} {}", a.payout_id,
+                                 outcome->code, outcome->message);
+                }
+                break;
+            }
+        }
+    }
+}
+
+void Settler::note(const std::string& problem) {
+    // One line per distinct problem, not one per poll.
+    if (problem == m_last_problem)
+        return;
+    m_last_problem = problem;
+    spdlog::warn("settlement: {}", problem);
+}
+
+void Settler::publish(const LiveAttempt& a, const char* kind) {
+    if (m_options.events == nullptr || !m_options.events->anyone_watching())
+        return;
+    for (const auto& id : a.channels) {
+        m_options.events->publish({id, kind, channels::ChannelState::Settling, a.amount.value(),
+                                   a.txid.bytes(), unix_now()});
+    }
+}
+
+void Settler::close_paid() {
+    const auto closed = m_store->close_paid_channels();
+    if (!closed || closed->empty())
+        return;
+    m_intake.mark_closed(*closed);
+    if (m_options.events != nullptr) {
+        for (const auto& id : *closed) {
+            m_options.events->publish(
+                {id, "closed", channels::ChannelState::Closed, 0, std::nullopt, unix_now()});
+        }
+    }
+    spdlog::info("settlement: {} channel(s) closed, every payout confirmed", closed->size());
+}
+
+}  // namespace btt::node

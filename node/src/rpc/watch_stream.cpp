@@ -1,0 +1,163 @@
+// One WatchChannel call (DESIGN §9): the channel's events, live, as they are committed.
+// NOT_FOUND for an unknown channel; the call ends OK after the `closed` event, and with
+// RESOURCE_EXHAUSTED if the client reads too slowly to keep up (the queue is bounded).
+#include <deque>
+#include <mutex>
+
+#include <btt/node/rpc/channel_service.h>
+
+namespace btt::node {
+
+namespace v1 = btt::channel::v1;
+
+namespace {
+
+constexpr std::size_t kMaxQueued = 1024;
+
+std::string str(ByteView b) {
+    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+class WatchStream final : public grpc::ServerWriteReactor<v1::ChannelEvent> {
+public:
+    WatchStream(EventBus& bus, Intake& intake, const channels::ChannelId& id) : m_bus(bus) {
+        // Subscribe before looking the channel up, so nothing between the two is missed.
+        m_handle = m_bus.subscribe(id, [this](const ChannelEvent& e) { enqueue(e); });
+        intake.lookup(id, [this](std::optional<channels::Channel> c) { looked_up(c.has_value()); });
+    }
+
+    void OnWriteDone(bool ok) override {
+        std::optional<grpc::Status> done;
+        const v1::ChannelEvent* next = nullptr;
+        {
+            std::lock_guard lock(m_mutex);
+            m_writing = false;
+            const bool was_closed = m_out.front().kind() == "closed";
+            m_out.pop_front();
+            if (!ok) {
+                m_end = grpc::Status::CANCELLED;
+            } else if (was_closed) {
+                m_end = grpc::Status::OK;
+            }
+            next = start_next();
+            if (next == nullptr)
+                done = finish_now();
+        }
+        if (next != nullptr)
+            StartWrite(next);
+        if (done)
+            Finish(*done);
+    }
+
+    void OnCancel() override {
+        std::optional<grpc::Status> done;
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_end)
+                m_end = grpc::Status::CANCELLED;
+            done = finish_now();
+        }
+        if (done)
+            Finish(*done);
+    }
+
+    void OnDone() override {
+        m_bus.unsubscribe(m_handle);  // after this, no listener call can reach us
+        std::unique_lock lock(m_mutex);
+        // The lookup's answer may still be on its way: it must find us alive.
+        m_lookup_cv.wait(lock, [&] { return m_looked_up; });
+        lock.unlock();
+        delete this;
+    }
+
+private:
+    void looked_up(bool found) {
+        std::optional<grpc::Status> done;
+        const v1::ChannelEvent* next = nullptr;
+        {
+            std::lock_guard lock(m_mutex);
+            m_looked_up = true;
+            m_found = found;
+            if (!found && !m_end)
+                m_end = grpc::Status(grpc::StatusCode::NOT_FOUND, "no such channel");
+            next = start_next();
+            if (next == nullptr)
+                done = finish_now();
+        }
+        m_lookup_cv.notify_all();
+        if (next != nullptr)
+            StartWrite(next);
+        if (done)
+            Finish(*done);
+    }
+
+    void enqueue(const ChannelEvent& e) {
+        v1::ChannelEvent out;
+        out.set_channel_id(str(e.channel.bytes()));
+        out.set_kind(e.kind);
+        out.set_state(static_cast<v1::ChannelState>(static_cast<int>(e.state)));
+        out.set_amount(e.amount);
+        if (e.txid)
+            out.set_txid(str(*e.txid));
+        out.set_at(e.at);
+        const v1::ChannelEvent* next = nullptr;
+        std::optional<grpc::Status> done;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_end)
+                return;
+            if (m_out.size() >= kMaxQueued) {
+                m_end = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                     "events not read fast enough");
+                done = finish_now();
+            } else {
+                m_out.push_back(std::move(out));
+                next = start_next();
+            }
+        }
+        if (next != nullptr)
+            StartWrite(next);
+        if (done)
+            Finish(*done);
+    }
+
+    // Under the lock: the next write to start, if one may start now.
+    const v1::ChannelEvent* start_next() {
+        if (m_writing || m_finished || !m_looked_up || !m_found || m_out.empty())
+            return nullptr;
+        if (m_end && !m_end->ok())
+            return nullptr;
+        m_writing = true;
+        return &m_out.front();
+    }
+
+    // Under the lock: the status to finish with, once, when nothing is being written.
+    std::optional<grpc::Status> finish_now() {
+        if (m_finished || m_writing || !m_end || !m_looked_up)
+            return std::nullopt;
+        if (m_end->ok() && !m_out.empty())
+            return std::nullopt;  // drain first
+        m_finished = true;
+        return *m_end;
+    }
+
+    EventBus& m_bus;
+    std::uint64_t m_handle = 0;
+    std::mutex m_mutex;
+    std::condition_variable m_lookup_cv;
+    std::deque<v1::ChannelEvent> m_out;
+    std::optional<grpc::Status> m_end;
+    bool m_looked_up = false;
+    bool m_found = false;
+    bool m_writing = false;
+    bool m_finished = false;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::ChannelEvent>* make_watch_stream(EventBus& bus, Intake& intake,
+                                                              const channels::ChannelId& id) {
+    return new WatchStream(bus, intake, id);
+}
+
+}  // namespace btt::node
