@@ -1,7 +1,10 @@
 // The settlement engine (see settler.h).
 #include <btt/node/engine/settler.h>
 
+#include <condition_variable>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
 
 #include <spdlog/spdlog.h>
 
@@ -17,6 +20,8 @@ namespace {
 // Below this the escrow cannot be trusted to pay a transfer's bandwidth once its free
 // allowance is used up (a TransferAsset burns about 0.3 TRX then); payouts wait.
 constexpr std::int64_t kMinTrxForPayoutSun = 1'000'000;
+// How long one round waits for intake to commit the closes it asked for.
+constexpr auto kClosePaidDeadline = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -350,17 +355,44 @@ void Settler::publish(const LiveAttempt& a, const char* kind) {
 }
 
 void Settler::close_paid() {
-    const auto closed = m_store->close_paid_channels();
-    if (!closed || closed->empty())
+    const auto paid = m_store->paid_settling_channels();
+    if (!paid || paid->empty())
         return;
-    m_intake.mark_closed(*closed);
+    // Intake commits each move on the channel's shard; wait for the answers (a commit takes
+    // milliseconds) so one round never asks twice for a channel still being closed. A move
+    // not committed (store down, deadline) is asked for again at the next poll.
+    struct Answers {
+        std::mutex mutex;
+        std::condition_variable done;
+        std::size_t pending = 0;
+        std::vector<channels::ChannelId> closed;
+    };
+    auto answers = std::make_shared<Answers>();
+    answers->pending = paid->size();
+    for (const auto& id : *paid) {
+        m_intake.close_paid(id, [answers, id](CloseReply reply) {
+            std::lock_guard lock(answers->mutex);
+            if (reply.outcome == CloseOutcome::Done)
+                answers->closed.push_back(id);
+            --answers->pending;
+            answers->done.notify_all();
+        });
+    }
+    std::vector<channels::ChannelId> closed;
+    {
+        std::unique_lock lock(answers->mutex);
+        answers->done.wait_for(lock, kClosePaidDeadline, [&] { return answers->pending == 0; });
+        closed = answers->closed;
+    }
+    if (closed.empty())
+        return;
     if (m_options.events != nullptr) {
-        for (const auto& id : *closed) {
+        for (const auto& id : closed) {
             m_options.events->publish(
                 {id, "closed", channels::ChannelState::Closed, 0, std::nullopt, unix_now()});
         }
     }
-    spdlog::info("settlement: {} channel(s) closed, every payout confirmed", closed->size());
+    spdlog::info("settlement: {} channel(s) closed, every payout confirmed", closed.size());
 }
 
 }  // namespace btt::node

@@ -316,19 +316,20 @@ StoreResult<void> SettlementStore::kill_attempt(const channels::TxId& txid) {
     });
 }
 
-StoreResult<std::vector<channels::ChannelId>> SettlementStore::close_paid_channels() {
+StoreResult<std::vector<channels::ChannelId>> SettlementStore::paid_settling_channels() {
     return run([&](pqxx::connection& c) {
-        pqxx::work txn(c);
+        pqxx::read_transaction txn(c);
         std::vector<channels::ChannelId> out;
+        // A confirmed payout never goes back, so what this read finds stays true until
+        // intake commits the move.
         for (const auto& r :
-             txn.exec("UPDATE channels ch SET state = 4, updated_at = now() FROM settlements s "
-                      "WHERE s.channel_id = ch.channel_id AND ch.state = 3 AND NOT EXISTS ("
+             txn.exec("SELECT ch.channel_id FROM channels ch JOIN settlements s "
+                      "ON s.channel_id = ch.channel_id WHERE ch.state = 3 AND NOT EXISTS ("
                       "  SELECT 1 FROM payout_contributions pc JOIN payouts p USING (payout_id) "
                       "  WHERE pc.channel_id = ch.channel_id AND p.state <> 3) "
-                      "RETURNING ch.channel_id")) {
+                      "ORDER BY ch.channel_id")) {
             out.emplace_back(hash_of(r[0]));
         }
-        txn.commit();
         return out;
     });
 }

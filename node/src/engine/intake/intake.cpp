@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <btt/base/assert.h>
+
 #include "intake_internal.h"
 
 namespace btt::node {
@@ -171,7 +173,7 @@ void Intake::close_channel(const channels::CloseRequest& request,
         return done(CloseReply{CloseOutcome::StoreUnavailable});
     Shard& shard = shard_of(request.channel.bytes());
     boost::asio::post(shard.io, [this, &shard, request, done = std::move(done)]() mutable {
-        transition_on_shard(shard, request.channel, request, std::move(done));
+        transition_on_shard(shard, request.channel, Move::CloseRequest, request, std::move(done));
     });
 }
 
@@ -181,11 +183,21 @@ void Intake::force_settle(const channels::ChannelId& id, std::function<void(Clos
         return done(CloseReply{CloseOutcome::StoreUnavailable});
     Shard& shard = shard_of(id.bytes());
     boost::asio::post(shard.io, [this, &shard, id, done = std::move(done)]() mutable {
-        transition_on_shard(shard, id, std::nullopt, std::move(done));
+        transition_on_shard(shard, id, Move::ForceSettle, std::nullopt, std::move(done));
     });
 }
 
-void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id,
+void Intake::close_paid(const channels::ChannelId& id, std::function<void(CloseReply)> done) {
+    std::shared_lock gate(m_gate);
+    if (m_closed)
+        return done(CloseReply{CloseOutcome::StoreUnavailable});
+    Shard& shard = shard_of(id.bytes());
+    boost::asio::post(shard.io, [this, &shard, id, done = std::move(done)]() mutable {
+        transition_on_shard(shard, id, Move::PaidOut, std::nullopt, std::move(done));
+    });
+}
+
+void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id, Move move,
                                  const std::optional<channels::CloseRequest>& request,
                                  std::function<void(CloseReply)> done) {
     const auto it = shard.channels.find(id);
@@ -203,7 +215,8 @@ void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id,
     std::optional<channels::Party> party;
     Expected<channels::Transition, channels::LifecycleError> moved =
         unexpected(channels::LifecycleError::AlreadySettling);
-    if (request) {
+    if (move == Move::CloseRequest) {
+        BTT_ASSERT(request.has_value(), "a close request move carries its request");
         const auto who = channels::check_close(channel, *request);
         if (!who) {
             return refused(who.error() == channels::LifecycleError::NotAParty
@@ -212,8 +225,10 @@ void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id,
         }
         party = *who;
         moved = channels::request_close(channel, *who, m_clock(), m_options.rules);
-    } else {
+    } else if (move == Move::ForceSettle) {
         moved = channels::force_settle(channel);
+    } else {
+        moved = channels::mark_closed(channel);
     }
     if (!moved)
         return refused(CloseOutcome::WrongState);
@@ -271,19 +286,6 @@ void Intake::advance_time() {
                 item.epoch = shard->epoch;
                 m_committer->push(std::move(item));
             }
-        });
-    }
-}
-
-void Intake::mark_closed(const std::vector<channels::ChannelId>& ids) {
-    for (const auto& id : ids) {
-        Shard& shard = shard_of(id.bytes());
-        boost::asio::post(shard.io, [&shard, id] {
-            const auto it = shard.channels.find(id);
-            if (it == shard.channels.end())
-                return;
-            it->second.state = channels::ChannelState::Closed;
-            it->second.durable_state = channels::ChannelState::Closed;
         });
     }
 }

@@ -130,8 +130,11 @@ public:
     // What time alone does (CLOSING past settle_at, OPEN past expiry + grace), on every
     // shard; the transitions are committed like close requests.
     void advance_time();
-    // SETTLING -> CLOSED, after the settlement engine committed it (all payouts confirmed).
-    void mark_closed(const std::vector<channels::ChannelId>& ids);
+    // SETTLING -> CLOSED, once the settlement engine has seen every payout of the channel
+    // confirmed: judged on the channel's shard and committed like any other move, so
+    // intake's committer stays the only writer of channels.state (issue 25). Refused
+    // (WrongState) unless the channel is SETTLING; `done` runs once, after the commit.
+    void close_paid(const channels::ChannelId& id, std::function<void(CloseReply)> done);
 
     // The in-memory state of a channel (what intake judges against), on a shard thread.
     void lookup(const channels::ChannelId& id,
@@ -169,7 +172,10 @@ private:
     [[nodiscard]] bool is_rolling_back(const Shard& shard) const;
     void judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
                         std::uint64_t request_id, const channels::ProofMsg& msg);
-    void transition_on_shard(Shard& shard, const channels::ChannelId& id,
+    // The lifecycle moves that go through a shard: a signed close request (`request`
+    // holds it), an operator's force settle, and the close of a channel paid out.
+    enum class Move { CloseRequest, ForceSettle, PaidOut };
+    void transition_on_shard(Shard& shard, const channels::ChannelId& id, Move move,
                              const std::optional<channels::CloseRequest>& request,
                              std::function<void(CloseReply)> done);
     void reply_now(const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,

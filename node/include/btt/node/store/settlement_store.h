@@ -83,8 +83,9 @@ public:
     [[nodiscard]] StoreResult<void> confirm_attempt(const channels::TxId& txid, std::int64_t block);
     // Provably dead (reference §5.7): kept in the history; its payout may be signed again.
     [[nodiscard]] StoreResult<void> kill_attempt(const channels::TxId& txid);
-    // SETTLING channels whose payouts are all confirmed become CLOSED; their ids.
-    [[nodiscard]] StoreResult<std::vector<channels::ChannelId>> close_paid_channels();
+    // SETTLING channels that have a settlement and whose payouts are all confirmed: due
+    // to become CLOSED. Only reads: intake writes the move (one writer of channels.state).
+    [[nodiscard]] StoreResult<std::vector<channels::ChannelId>> paid_settling_channels();
 
     // For metrics: OPEN and CLOSING channels, payouts by state.
     struct Counts {
