@@ -90,6 +90,14 @@ public:
         return false;
     }
 
+    // Until the server ends the stream (its results all read), at most `limit`.
+    bool wait_ended(std::chrono::seconds limit) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!m_ended && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return m_ended;
+    }
+
 private:
     grpc::ClientContext m_ctx;
     std::unique_ptr<grpc::ClientReaderWriter<v1::ProofRequest, v1::ProofResult>> m_stream;

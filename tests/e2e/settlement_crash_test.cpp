@@ -27,6 +27,14 @@ namespace {
 
 namespace tk = btt::testkit;
 
+// How many times `needle` occurs in `text`.
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++n;
+    return n;
+}
+
 // `channel_keys`: more [channels] lines.
 RigOptions fast(const std::string& channel_keys = "") {
     RigOptions o;
@@ -240,7 +248,24 @@ TEST(SettlementReconcile, ADeficitStopsPayoutsUntilALaterReconciliationClearsIt)
     }
     ASSERT_NE(rig.node_log().find("deficit 500000"), std::string::npos) << rig.node_log();
     for (std::size_t i = 0; i < story.lines.size(); ++i) ASSERT_TRUE(story.close(rig, i).ok());
-    std::this_thread::sleep_for(std::chrono::seconds(3));
+    // First make sure payouts are due (planned, waiting only for the gate); only then is
+    // "nothing signed" a finding rather than "nothing to sign yet".
+    const auto due_by = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (rig.db_int("SELECT count(*) FROM payouts WHERE state = 1") == 0 &&
+           std::chrono::steady_clock::now() < due_by) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_GT(rig.db_int("SELECT count(*) FROM payouts WHERE state = 1"), 0)
+        << "no payout was planned, so the gate was never tested\n" << rig.node_log();
+    // Two more reconciliations still see the deficit: the settler has polled its outbox
+    // with payouts due, at every poll of those windows.
+    const auto judged_at_plan = occurrences(rig.node_log(), "deficit 500000");
+    const auto judged_by = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (occurrences(rig.node_log(), "deficit 500000") < judged_at_plan + 2 &&
+           std::chrono::steady_clock::now() < judged_by) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_GE(occurrences(rig.node_log(), "deficit 500000"), judged_at_plan + 2) << rig.node_log();
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 0)
         << "signed payouts during a deficit";
     // The shard sends them back (held, not owed): payouts resume by themselves.
