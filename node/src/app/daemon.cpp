@@ -14,7 +14,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <pqxx/pqxx>
 
 #include <btt/base/hex.h>
 #include <btt/node/rpc/channel_service.h>
@@ -25,7 +24,10 @@
 #include <btt/node/app/logging.h>
 #include <btt/node/metrics.h>
 #include <btt/node/store/migrator.h>
-#include <btt/node/rpc/ops_services.h>
+#include <btt/node/rpc/admin_service.h>
+#include <btt/node/rpc/audit_service.h>
+#include <btt/node/store/intake_pause.h>
+#include <btt/node/store/ops_reads.h>
 #include <btt/node/engine/settler.h>
 #include <btt/node/store/store.h>
 #include <btt/node/engine/watcher.h>
@@ -57,8 +59,7 @@ std::string chain_id(tron::client::TronClient& client) {
 }
 
 void migrate_database(const std::string& url) {
-    pqxx::connection connection(url);
-    const auto result = migrate(connection, embedded_migrations());
+    const auto result = migrate(url, embedded_migrations());
     if (!result.applied.empty()) {
         spdlog::info("database migrated to version {} ({} migration(s) applied)",
                      result.current_version, result.applied.size());
@@ -180,14 +181,22 @@ int serve(const Config& config, NodeKeys keys) {
     ChannelService service(info, intake, events);
 
     const Authorizer authorizer(keys.operator_token, keys.auditor_token);
+    OpsReads ops_reads(config.database.url);
+    const IntakePauseRecord pause_record(config.database.url);
     OpsContext ops;
-    ops.database_url = config.database.url;
     ops.auth = &authorizer;
+    ops.reads = &ops_reads;
+    ops.pause_record = &pause_record;
     ops.intake = &intake;
     ops.settler = &settler;
-    ops.reconcile = [&config, &client] {
-        SettlementStore store(config.database.url);
-        return reconcile(store, client, config.escrow.address, config.channels.token_id);
+    ops.reconcile = [&config, &client]() -> Expected<Reconciliation, ReconcileError> {
+        try {
+            SettlementStore store(config.database.url);
+            return reconcile(store, client, config.escrow.address, config.channels.token_id);
+        } catch (const DatabaseUnreachable& e) {
+            return unexpected(ReconcileError{ReconcileError::Kind::Store,
+                                             std::string("database unreachable: ") + e.what()});
+        }
     };
     LedgerHeaderInfo ledger_header;
     ledger_header.escrow_address = config.escrow.address;
@@ -195,19 +204,18 @@ int serve(const Config& config, NodeKeys keys) {
     ledger_header.token_id = config.channels.token_id;
     ledger_header.fee_bps = config.channels.fee_bps;
     ops.export_ledger = [&config, ledger_header](const auto& emit) {
-        pqxx::connection db(config.database.url);
         auto header = ledger_header;
         header.exported_at = unix_now();
-        export_ledger(db, header, emit);
+        export_ledger(config.database.url, header, emit);
     };
     AdminService admin(ops);
     AuditService audit(ops);
-    {
-        // An operator's pause outlives the restart (migration 0006).
-        pqxx::connection db(config.database.url);
-        if (const auto pause = read_intake_pause(db))
-            admin.restore_pause(*pause);
-    }
+    // An operator's pause outlives the restart (migration 0006).
+    const auto pause = pause_record.read();
+    if (!pause)
+        throw StartupError("cannot read the recorded intake pause: " + pause.error().message());
+    if (*pause)
+        admin.restore_pause(**pause);
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -305,7 +313,7 @@ int run_daemon(int argc, const char* const* argv) {
         spdlog::critical("bttnode: {}", e.what());
     } catch (const StartupError& e) {
         spdlog::critical("bttnode: {}", e.what());
-    } catch (const pqxx::broken_connection& e) {
+    } catch (const DatabaseUnreachable& e) {
         spdlog::critical("bttnode: database unreachable: {}", e.what());
     } catch (const std::exception& e) {
         spdlog::critical("bttnode: {}", e.what());

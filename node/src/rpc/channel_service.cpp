@@ -1,88 +1,13 @@
-// ChannelService's unary methods and the proto translation (see channel_service.h).
+// ChannelService's unary methods (see channel_service.h); the translation is to_proto.cpp.
 #include <btt/node/rpc/channel_service.h>
 
 #include <btt/channels/reject.h>
 
+#include "to_proto.h"
+
 namespace btt::node {
 
 namespace v1 = btt::channel::v1;
-
-namespace {
-
-std::string str(ByteView b) {
-    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
-}
-
-v1::ChannelState wire_state(channels::ChannelState s) {
-    switch (s) {
-        case channels::ChannelState::Open:
-            return v1::CHANNEL_STATE_OPEN;
-        case channels::ChannelState::Closing:
-            return v1::CHANNEL_STATE_CLOSING;
-        case channels::ChannelState::Settling:
-            return v1::CHANNEL_STATE_SETTLING;
-        case channels::ChannelState::Closed:
-            return v1::CHANNEL_STATE_CLOSED;
-    }
-    return v1::CHANNEL_STATE_UNSPECIFIED;
-}
-
-v1::Outcome wire_outcome(channels::Outcome o) {
-    switch (o) {
-        case channels::Outcome::Accepted:
-            return v1::OUTCOME_ACCEPTED;
-        case channels::Outcome::Duplicate:
-            return v1::OUTCOME_DUPLICATE;
-        case channels::Outcome::Rejected:
-            return v1::OUTCOME_REJECTED;
-    }
-    return v1::OUTCOME_UNSPECIFIED;
-}
-
-}  // namespace
-
-void to_proto(const ProofReply& reply, v1::ProofResult& out) {
-    out.Clear();
-    out.set_request_id(reply.request_id);
-    out.set_outcome(wire_outcome(reply.outcome));
-    out.set_accepted(reply.accepted);
-    if (reply.outcome == channels::Outcome::Rejected) {
-        out.set_reason(static_cast<std::uint32_t>(reply.reason));
-        out.set_reason_token(std::string(channels::token_of(reply.reason)));
-        return;
-    }
-    if (!reply.batch)
-        return;
-    auto* r = out.mutable_receipt();
-    const auto& h = reply.batch->header;
-    r->set_batch_seq(h.seq);
-    r->set_prev_batch_hash(str(h.prev_hash));
-    r->set_leaf_count(h.leaf_count);
-    r->set_root(str(h.root));
-    r->set_batch_signature(str(reply.batch->signature));
-    r->set_leaf_index(reply.leaf_index);
-    for (const auto& p : reply.batch->tree.audit_path(reply.leaf_index))
-        r->add_path(str(p));
-    r->set_amount(reply.amount);
-}
-
-void to_proto(const channels::Channel& c, v1::ChannelInfo& out) {
-    out.set_channel_id(str(c.id.bytes()));
-    out.set_payer(c.payer.to_base58());
-    out.set_payee(c.payee.to_base58());
-    out.set_token_id(c.token_id);
-    out.set_deposit(c.deposit.value());
-    out.set_accepted(c.accepted.value());
-    if (c.accepted_signature)
-        out.set_accepted_signature(str(*c.accepted_signature));
-    out.set_state(wire_state(c.state));
-    out.set_opened_at(c.opened_at.value);
-    out.set_expiry(c.expiry.value);
-    if (c.settle_at)
-        out.set_settle_at(c.settle_at->value);
-    if (c.close_cause)
-        out.set_close_cause(channels::cause_token(*c.close_cause));
-}
 
 ChannelService::ChannelService(ServiceInfo info, Intake& intake, EventBus& events)
     : m_info(std::move(info)), m_intake(intake), m_events(events) {}

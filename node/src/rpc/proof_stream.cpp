@@ -10,6 +10,8 @@
 
 #include <btt/node/rpc/channel_service.h>
 
+#include "to_proto.h"
+
 namespace btt::node {
 
 namespace v1 = btt::channel::v1;

@@ -1,32 +1,63 @@
 // The recorded pause of intake (see intake_pause.h).
 #include <btt/node/store/intake_pause.h>
 
+#include <pqxx/pqxx>
+
+#include "store_sql.h"
+
 namespace btt::node {
 
-std::optional<IntakePause> read_intake_pause(pqxx::connection& db) {
-    pqxx::read_transaction txn(db);
-    const auto r =
-        txn.exec("SELECT reason, floor(extract(epoch FROM since))::bigint FROM intake_pause");
-    if (r.empty())
-        return std::nullopt;
-    return IntakePause{r[0][0].as<std::string>(), r[0][1].as<std::int64_t>()};
+namespace {
+
+template <typename Body>
+auto on_own_connection(const std::string& url, Body&& body)
+    -> StoreResult<decltype(body(std::declval<pqxx::connection&>()))> {
+    using T = decltype(body(std::declval<pqxx::connection&>()));
+    try {
+        pqxx::connection db(url);
+        if constexpr (std::is_void_v<T>) {
+            body(db);
+            return {};
+        } else {
+            return body(db);
+        }
+    } catch (const std::exception& e) {
+        return unexpected(sql::translate(e));
+    }
 }
 
-void record_intake_pause(pqxx::connection& db, const IntakePause& pause) {
-    pqxx::work txn(db);
-    // A second pause keeps the first one's reason and time (what the operator sees stays
-    // what started it); the row is written again in case an earlier write was lost.
-    txn.exec_params(
-        "INSERT INTO intake_pause (reason, since) VALUES ($1, to_timestamp($2)) "
-        "ON CONFLICT (singleton) DO NOTHING",
-        pause.reason, pause.since);
-    txn.commit();
+}  // namespace
+
+StoreResult<std::optional<IntakePause>> IntakePauseRecord::read() const {
+    return on_own_connection(m_url, [](pqxx::connection& db) -> std::optional<IntakePause> {
+        pqxx::read_transaction txn(db);
+        const auto r =
+            txn.exec("SELECT reason, floor(extract(epoch FROM since))::bigint FROM intake_pause");
+        if (r.empty())
+            return std::nullopt;
+        return IntakePause{r[0][0].as<std::string>(), r[0][1].as<std::int64_t>()};
+    });
 }
 
-void clear_intake_pause(pqxx::connection& db) {
-    pqxx::work txn(db);
-    txn.exec("DELETE FROM intake_pause");
-    txn.commit();
+StoreResult<void> IntakePauseRecord::record(const IntakePause& pause) const {
+    return on_own_connection(m_url, [&](pqxx::connection& db) {
+        pqxx::work txn(db);
+        // A second pause keeps the first one's reason and time (what the operator sees stays
+        // what started it); the row is written again in case an earlier write was lost.
+        txn.exec_params(
+            "INSERT INTO intake_pause (reason, since) VALUES ($1, to_timestamp($2)) "
+            "ON CONFLICT (singleton) DO NOTHING",
+            pause.reason, pause.since);
+        txn.commit();
+    });
+}
+
+StoreResult<void> IntakePauseRecord::clear() const {
+    return on_own_connection(m_url, [](pqxx::connection& db) {
+        pqxx::work txn(db);
+        txn.exec("DELETE FROM intake_pause");
+        txn.commit();
+    });
 }
 
 }  // namespace btt::node

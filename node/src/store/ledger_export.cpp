@@ -305,4 +305,12 @@ void export_ledger(pqxx::connection& db, const LedgerHeaderInfo& info,
     txn.commit();
 }
 
+void export_ledger(const std::string& url, const LedgerHeaderInfo& info,
+                   const std::function<void(const std::string& line)>& emit) {
+    sql::translating([&] {
+        pqxx::connection db(url);
+        export_ledger(db, info, emit);
+    });
+}
+
 }  // namespace btt::node

@@ -5,6 +5,8 @@
 #include <btt/base/hex.h>
 #include <btt/tron/hash.h>
 
+#include "store_sql.h"
+
 namespace btt::node {
 
 namespace {
@@ -159,6 +161,27 @@ void require_current_schema(pqxx::connection& connection,
                                          "run `bttctl db migrate`",
                                          current, migrations.size()));
     }
+}
+
+MigrateResult migrate(const std::string& url, const std::vector<Migration>& migrations) {
+    return sql::translating([&] {
+        pqxx::connection connection(url);
+        return migrate(connection, migrations);
+    });
+}
+
+std::vector<AppliedMigration> applied_migrations(const std::string& url) {
+    return sql::translating([&] {
+        pqxx::connection connection(url);
+        return applied_migrations(connection);
+    });
+}
+
+void require_current_schema(const std::string& url, const std::vector<Migration>& migrations) {
+    sql::translating([&] {
+        pqxx::connection connection(url);
+        require_current_schema(connection, migrations);
+    });
 }
 
 }  // namespace btt::node

@@ -22,7 +22,7 @@ std::string StoreError::message() const {
 }
 
 Store::Store(const std::string& url)
-    : m_url(url), m_connection(std::make_unique<pqxx::connection>(url)) {}
+    : m_url(url), m_connection(sql::translating([&] { return std::make_unique<pqxx::connection>(url); })) {}
 Store::~Store() = default;
 
 namespace sql {

@@ -16,6 +16,19 @@ namespace sql {
 // Which StoreError an exception from libpqxx means (see store.h).
 [[nodiscard]] StoreError translate(const std::exception& e);
 
+// Runs body(), turning libpqxx's exceptions into DatabaseUnreachable / DatabaseFailure
+// (store.h); every other exception passes unchanged.
+template <typename Body>
+auto translating(Body&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const pqxx::broken_connection& e) {
+        throw DatabaseUnreachable(e.what());
+    } catch (const pqxx::failure& e) {
+        throw DatabaseFailure(e.what());
+    }
+}
+
 [[nodiscard]] inline pqxx::binarystring bin(ByteView b) {
     return pqxx::binarystring(b.data(), b.size());
 }

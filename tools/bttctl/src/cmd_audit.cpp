@@ -15,7 +15,6 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <pqxx/pqxx>
 
 #include <btt/ctl/commands.h>
 #include <btt/node/app/config.h>
@@ -56,7 +55,7 @@ std::unique_ptr<node::SettlementStore> open_store(const node::Config& config) {
     const std::string where = node::redact_database_url(config.database.url);
     try {
         return std::make_unique<node::SettlementStore>(config.database.url);
-    } catch (const pqxx::broken_connection& e) {
+    } catch (const node::DatabaseUnreachable& e) {
         fail(ExitCode::Network,
              fmt::format("cannot connect to the database ({}): {}", where, one_line(e.what())));
     } catch (const std::exception& e) {

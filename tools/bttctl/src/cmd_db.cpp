@@ -2,29 +2,33 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <pqxx/pqxx>
 
 #include <btt/ctl/commands.h>
 #include <btt/node/store/migrator.h>
+#include <btt/node/store/store.h>
 
 namespace btt::ctl {
 
 namespace {
 
-pqxx::connection connect(const std::string& url) {
-    try {
-        return pqxx::connection(url);
-    } catch (const pqxx::broken_connection& e) {
-        fail(ExitCode::Network, fmt::format("cannot connect to the database: {}", e.what()));
-    } catch (const std::exception& e) {
-        fail(ExitCode::Usage, fmt::format("bad database connection string: {}", e.what()));
-    }
-}
-
 [[noreturn]] void fail_migration(const node::MigrationError& e) {
     // A database this build must not touch is a mismatch (1), not a usage error.
     fail(e.kind() == node::MigrationError::Kind::Failed ? ExitCode::Network : ExitCode::Invalid,
          e.what());
+}
+
+// Runs `body`, saying what a database failure means for the exit code.
+template <typename Body>
+void on_database(Body&& body) {
+    try {
+        body();
+    } catch (const node::MigrationError& e) {
+        fail_migration(e);
+    } catch (const node::DatabaseUnreachable& e) {
+        fail(ExitCode::Network, fmt::format("cannot connect to the database: {}", e.what()));
+    } catch (const node::DatabaseFailure& e) {
+        fail(ExitCode::Network, fmt::format("database error: {}", e.what()));
+    }
 }
 
 }  // namespace
@@ -45,25 +49,19 @@ void add_db_commands(CLI::App& app, Context& ctx) {
     auto* migrate = db->add_subcommand("migrate", "Apply the migrations this build knows");
     add_url(migrate);
     migrate->callback([&ctx, url] {
-        auto conn = connect(*url);
-        try {
-            const auto result = node::migrate(conn, node::embedded_migrations());
+        on_database([&] {
+            const auto result = node::migrate(*url, node::embedded_migrations());
             ctx.out.add("applied", result.applied);
             ctx.out.add("version", result.current_version);
-        } catch (const node::MigrationError& e) {
-            fail_migration(e);
-        } catch (const pqxx::failure& e) {
-            fail(ExitCode::Network, fmt::format("database error: {}", e.what()));
-        }
+        });
     });
 
     auto* status = db->add_subcommand("status", "Show applied and pending migrations");
     add_url(status);
     status->callback([&ctx, url] {
-        auto conn = connect(*url);
-        try {
+        on_database([&] {
             const auto& known = node::embedded_migrations();
-            const auto applied = node::applied_migrations(conn);
+            const auto applied = node::applied_migrations(*url);
             nlohmann::json rows = nlohmann::json::array();
             for (const auto& m : applied) {
                 rows.push_back({{"version", m.version}, {"name", m.name}, {"checksum", m.checksum}});
@@ -72,7 +70,7 @@ void add_db_commands(CLI::App& app, Context& ctx) {
             ctx.out.add("version", applied.empty() ? 0 : applied.back().version);
             ctx.out.add("latest_known", known.size());
             try {
-                node::require_current_schema(conn, known);
+                node::require_current_schema(*url, known);
                 ctx.out.add("state", "current");
             } catch (const node::MigrationError& e) {
                 ctx.out.add("state", e.kind() == node::MigrationError::Kind::Pending
@@ -83,9 +81,7 @@ void add_db_commands(CLI::App& app, Context& ctx) {
                     ctx.exit_code = ExitCode::Invalid;
                 }
             }
-        } catch (const pqxx::failure& e) {
-            fail(ExitCode::Network, fmt::format("database error: {}", e.what()));
-        }
+        });
     });
 }
 

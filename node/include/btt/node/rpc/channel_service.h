@@ -49,10 +49,6 @@ private:
     EventBus& m_events;
 };
 
-// The wire form of an engine reply (receipt and audit path included).
-void to_proto(const ProofReply& reply, btt::channel::v1::ProofResult& out);
-void to_proto(const channels::Channel& channel, btt::channel::v1::ChannelInfo& out);
-
 // A WatchChannel call.
 [[nodiscard]] grpc::ServerWriteReactor<btt::channel::v1::ChannelEvent>* make_watch_stream(
     EventBus& bus, Intake& intake, const channels::ChannelId& id);

@@ -36,4 +36,9 @@ struct LedgerHeaderInfo {
 void export_ledger(pqxx::connection& db, const LedgerHeaderInfo& info,
                    const std::function<void(const std::string& line)>& emit);
 
+// The same on a connection of its own to `url`, throwing DatabaseUnreachable or
+// DatabaseFailure (store.h) where the one above throws libpqxx's errors.
+void export_ledger(const std::string& url, const LedgerHeaderInfo& info,
+                   const std::function<void(const std::string& line)>& emit);
+
 }  // namespace btt::node

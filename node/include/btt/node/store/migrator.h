@@ -64,6 +64,12 @@ struct MigrateResult {
 // exceptions when the database is unreachable.
 MigrateResult migrate(pqxx::connection& connection, const std::vector<Migration>& migrations);
 
+// The same three on a connection of their own to `url`, throwing DatabaseUnreachable or
+// DatabaseFailure (store.h) where the ones above throw libpqxx's errors.
+MigrateResult migrate(const std::string& url, const std::vector<Migration>& migrations);
+[[nodiscard]] std::vector<AppliedMigration> applied_migrations(const std::string& url);
+void require_current_schema(const std::string& url, const std::vector<Migration>& migrations);
+
 // The rows of schema_migrations in version order (empty when the table does not exist).
 [[nodiscard]] std::vector<AppliedMigration> applied_migrations(pqxx::connection& connection);
 

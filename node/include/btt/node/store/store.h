@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,20 @@ struct StoreError {
 
 template <typename T>
 using StoreResult = Expected<T, StoreError>;
+
+// What the store's entry points that cannot answer in a StoreResult throw (constructors,
+// start-up steps, the tools' commands that take a URL), so that no caller outside store/
+// needs libpqxx's types: the server cannot be reached or refused the login (or the URL is
+// not one libpq reads) ...
+class DatabaseUnreachable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+// ... or the server answered a statement with an error.
+class DatabaseFailure : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 // What the node records about itself at first start (node_meta); a later start against
 // the same database must match, or the node refuses to run (issue 10).
@@ -109,7 +124,7 @@ struct LeafLocation {
 
 class Store {
 public:
-    // Connects. Throws pqxx::broken_connection when the server cannot be reached (start-up
+    // Connects. Throws DatabaseUnreachable when the server cannot be reached (start-up
     // decides what to do).
     explicit Store(const std::string& url);
     ~Store();
