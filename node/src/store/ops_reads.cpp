@@ -3,6 +3,7 @@
 // PostgreSQL plans each call with the values it was given and nothing is spliced in.
 #include <btt/node/store/ops_reads.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -41,6 +42,14 @@ constexpr std::uint64_t kBigintMax = std::numeric_limits<std::int64_t>::max();
 // nothing, as 0 does.
 std::int64_t bigint(std::uint64_t bound) {
     return bound > kBigintMax ? 0 : static_cast<std::int64_t>(bound);
+}
+
+// A time bound (Unix seconds, 0: none) within what to_timestamp() takes: ±2^37 s is beyond
+// year 6000 either way, so no stored time lies past it and the answer is unchanged, but an
+// extreme bound is no longer "timestamp out of range". Nonzero stays nonzero.
+std::int64_t seconds_bound(std::int64_t s) {
+    constexpr std::int64_t kEdge = std::int64_t{1} << 37;
+    return std::clamp(s, -kEdge, kEdge);
 }
 
 pqxx::binarystring address_param(const std::optional<tron::TronAddress>& a) {
@@ -165,7 +174,8 @@ ReadResult<ChannelPage> OpsReads::list_channels(const ChannelFilter& f) {
                 "AND (length($8::bytea) = 0 OR c.channel_id > $8) "
                 "ORDER BY c.channel_id LIMIT $9",
             f.state ? static_cast<int>(*f.state) : 0, address_param(f.payer),
-            address_param(f.payee), f.opened_from, f.opened_to, f.settled_from, f.settled_to,
+            address_param(f.payee), seconds_bound(f.opened_from), seconds_bound(f.opened_to),
+            seconds_bound(f.settled_from), seconds_bound(f.settled_to),
             f.after ? sql::bin(f.after->bytes()) : sql::bin(ByteView{}),
             static_cast<std::int64_t>(limit) + 1);
         ChannelPage page;
@@ -320,7 +330,8 @@ ReadResult<std::vector<SettlementRow>> OpsReads::list_settlements(std::int64_t f
                      "WHERE ($1::bigint = 0 OR b.planned_at >= to_timestamp($1)) "
                      "AND ($2::bigint = 0 OR b.planned_at < to_timestamp($2)) "
                      "ORDER BY s.batch_id, s.channel_id LIMIT $3",
-                 from, to, static_cast<std::int64_t>(kMaxSettlements))) {
+                 seconds_bound(from), seconds_bound(to),
+                 static_cast<std::int64_t>(kMaxSettlements))) {
             out.push_back(settlement_from_row(r));
         }
         return out;
