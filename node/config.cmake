@@ -1,7 +1,10 @@
 # bttnode's configuration file and command line (DESIGN §9): btt_node_config. Included from
 # node/CMakeLists.txt; paths are relative to node/.
 add_library(btt_node_config STATIC
-    src/app/config.cpp
+    src/app/config_keys.cpp
+    src/app/config_toml.cpp
+    src/app/config_key_files.cpp
+    src/app/config_redact.cpp
     src/app/command_line.cpp
 )
 add_library(btt::node_config ALIAS btt_node_config)

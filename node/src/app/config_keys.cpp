@@ -1,52 +1,18 @@
-// bttnode's configuration: one table of keys (type, meaning, how a value is checked and
-// stored), a TOML walk that refuses unknown keys, command-line overrides read by the same
-// table, then the checks that involve several keys. DESIGN §9.
-//
-// Order of checks, so that the first error is the most useful one: TOML syntax; unknown
-// keys and wrong types in the file; unknown or ill-typed overrides; each key's value in
-// table order (required keys included); cross-key rules; channels::Rules::validate().
-#include <btt/node/app/config.h>
-
+// bttnode's configuration keys (DESIGN §9): one table of keys (type, meaning, how a value
+// is checked and stored), which config_toml.cpp reads files and overrides by, and the
+// public functions that only need the table (config_keys, value_text, to_toml).
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <limits>
-#include <map>
-#include <set>
-#include <sstream>
-#include <type_traits>
-#include <utility>
-#include <variant>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
-#include <btt/tron/io/key_file.h>
+#include "config_internal.h"
 
 namespace btt::node {
 
-namespace {
+namespace config_detail {
 
-using Value = std::variant<std::int64_t, bool, std::string, std::vector<std::string>>;
-using Problem = std::optional<std::string>;
-
-constexpr std::int64_t kNoUpperBound = std::numeric_limits<std::int64_t>::max();
-
-struct Entry {
-    KeyInfo info;
-    std::function<std::string(const Config&)> show;     // the value as TOML text
-    std::function<Problem(Config&, const Value&)> set;  // checks, then stores
-};
-
-// ---- text helpers ----
-
-// A TOML basic string: quotes, backslashes and control characters escaped. Also used to
-// quote user text in messages, so a message stays one line whatever the input holds.
 std::string toml_quote(std::string_view s) {
     std::string out = "\"";
     for (const char c : s) {
@@ -63,14 +29,6 @@ std::string toml_quote(std::string_view s) {
     return out + "\"";
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 std::optional<std::int64_t> parse_int64(std::string_view s) {
     std::int64_t v = 0;
     const auto* end = s.data() + s.size();
@@ -80,56 +38,7 @@ std::optional<std::int64_t> parse_int64(std::string_view s) {
     return v;
 }
 
-bool is_bare_key(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '-';
-    });
-}
-
-std::string key_segment(std::string_view s) {
-    return is_bare_key(s) ? std::string(s) : toml_quote(s);
-}
-
-std::string_view type_name(toml::node_type t) {
-    switch (t) {
-        case toml::node_type::none:
-            return "nothing";
-        case toml::node_type::table:
-            return "a table";
-        case toml::node_type::array:
-            return "an array";
-        case toml::node_type::string:
-            return "a string";
-        case toml::node_type::integer:
-            return "an integer";
-        case toml::node_type::floating_point:
-            return "a floating-point number";
-        case toml::node_type::boolean:
-            return "a boolean";
-        case toml::node_type::date:
-            return "a date";
-        case toml::node_type::time:
-            return "a time";
-        case toml::node_type::date_time:
-            return "a date-time";
-    }
-    return "an unknown type";
-}
-
-std::string_view expected_name(ValueKind kind) {
-    switch (kind) {
-        case ValueKind::Integer:
-            return "an integer";
-        case ValueKind::Boolean:
-            return "a boolean (true or false)";
-        case ValueKind::String:
-            return "a string";
-        case ValueKind::AddressList:
-            return "an array of address strings";
-    }
-    return "a value";
-}
+namespace {
 
 // ---- value checks ----
 
@@ -281,7 +190,12 @@ std::function<Problem(const std::string&)> host_port(bool allow_port_zero, bool 
     };
 }
 
+}  // namespace
+
+
+namespace {
 using K = ValueKind;
+}  // namespace
 
 const std::vector<Entry>& entries() {
     static const std::vector<Entry> table = [] {
@@ -522,313 +436,9 @@ std::string_view section_of(std::string_view key) {
     return key.substr(0, key.find('.'));
 }
 
-// ---- reading values ----
+}  // namespace config_detail
 
-struct Sourced {
-    Value value;
-    std::string origin;
-};
-
-struct Source {
-    std::string path;  // empty for load_config(text)
-    [[nodiscard]] std::string line(const toml::node& n) const {
-        const auto l = n.source().begin.line;
-        if (l == 0)
-            return path;
-        return path.empty() ? fmt::format("line {}", l) : fmt::format("{}:{}", path, l);
-    }
-};
-
-Expected<Value, ConfigError> read_node(const Entry& e, const toml::node& n, const Source& src) {
-    const auto wrong = [&](std::string detail) {
-        return unexpected(ConfigError{ConfigError::Kind::WrongType, std::string(e.info.key),
-                                      std::move(detail), src.line(n)});
-    };
-    const auto expected_got = [&] {
-        return fmt::format("expected {}, got {}", expected_name(e.info.kind), type_name(n.type()));
-    };
-    switch (e.info.kind) {
-        case ValueKind::Integer:
-            if (const auto* v = n.as_integer())
-                return Value{v->get()};
-            return wrong(expected_got());
-        case ValueKind::Boolean:
-            if (const auto* v = n.as_boolean())
-                return Value{v->get()};
-            return wrong(expected_got());
-        case ValueKind::String:
-            if (const auto* v = n.as_string())
-                return Value{v->get()};
-            return wrong(expected_got());
-        case ValueKind::AddressList: {
-            const auto* a = n.as_array();
-            if (a == nullptr)
-                return wrong(expected_got());
-            std::vector<std::string> out;
-            for (std::size_t i = 0; i < a->size(); ++i) {
-                const auto* s = (*a)[i].as_string();
-                if (s == nullptr) {
-                    return wrong(fmt::format("expected {}, element {} is {}",
-                                             expected_name(e.info.kind), i + 1,
-                                             type_name((*a)[i].type())));
-                }
-                out.push_back(s->get());
-            }
-            return Value{std::move(out)};
-        }
-    }
-    return wrong(expected_got());
-}
-
-Expected<Value, ConfigError> read_override(const Entry& e, const Override& o) {
-    const auto wrong = [&](std::string detail) {
-        return unexpected(
-            ConfigError{ConfigError::Kind::WrongType, o.key, std::move(detail), "command line"});
-    };
-    switch (e.info.kind) {
-        case ValueKind::Integer:
-            if (const auto n = parse_int64(o.value))
-                return Value{*n};
-            return wrong(fmt::format("expected an integer, got {}", toml_quote(o.value)));
-        case ValueKind::Boolean:
-            if (o.value == "true")
-                return Value{true};
-            if (o.value == "false")
-                return Value{false};
-            return wrong(fmt::format("expected true or false, got {}", toml_quote(o.value)));
-        case ValueKind::String:
-            return Value{o.value};
-        case ValueKind::AddressList: {
-            std::vector<std::string> out;
-            const auto all = trim(o.value);
-            if (all.empty())
-                return Value{std::move(out)};
-            std::size_t start = 0;
-            while (true) {
-                const auto comma = all.find(',', start);
-                out.emplace_back(trim(all.substr(start, comma - start)));
-                if (comma == std::string_view::npos)
-                    break;
-                start = comma + 1;
-            }
-            return Value{std::move(out)};
-        }
-    }
-    return wrong("unreadable value");
-}
-
-Expected<Config, ConfigError> load(std::string_view text, const Source& src,
-                                   const std::vector<Override>& overrides) {
-    using Kind = ConfigError::Kind;
-    toml::table root;
-    try {
-        root = toml::parse(text, src.path);
-    } catch (const toml::parse_error& e) {
-        const auto& at = e.source().begin;
-        std::string where = src.path.empty()
-                                ? fmt::format("line {}, column {}", at.line, at.column)
-                                : fmt::format("{}:{}:{}", src.path, at.line, at.column);
-        return unexpected(ConfigError{Kind::Syntax, "", std::string(e.description()), where});
-    }
-
-    std::set<std::string_view> sections;
-    for (const auto& e : entries())
-        sections.insert(section_of(e.info.key));
-
-    // The file: every key must be known and of the right type.
-    std::map<std::string_view, Sourced> values;
-    for (auto&& [k, node] : root) {
-        const std::string section = key_segment(k.str());
-        if (sections.count(k.str()) == 0) {
-            return unexpected(ConfigError{Kind::UnknownKey, section, "", src.line(node)});
-        }
-        const auto* table = node.as_table();
-        if (table == nullptr) {
-            return unexpected(ConfigError{
-                Kind::WrongType, section,
-                fmt::format("expected a table, got {}", type_name(node.type())), src.line(node)});
-        }
-        for (auto&& [k2, leaf] : *table) {
-            const std::string key = section + "." + key_segment(k2.str());
-            const Entry* e = find_entry(key);
-            if (e == nullptr) {
-                return unexpected(ConfigError{Kind::UnknownKey, key, "", src.line(leaf)});
-            }
-            auto v = read_node(*e, leaf, src);
-            if (!v)
-                return unexpected(std::move(v).error());
-            values.insert_or_assign(e->info.key, Sourced{std::move(v).value(), src.line(leaf)});
-        }
-    }
-
-    // The command line: replaces the file's values.
-    for (const auto& o : overrides) {
-        const Entry* e = find_entry(o.key);
-        if (e == nullptr) {
-            return unexpected(ConfigError{Kind::UnknownKey, o.key, "", "command line"});
-        }
-        auto v = read_override(*e, o);
-        if (!v)
-            return unexpected(std::move(v).error());
-        values.insert_or_assign(e->info.key, Sourced{std::move(v).value(), "command line"});
-    }
-
-    // Each key's value, in table order.
-    Config config;
-    for (const auto& e : entries()) {
-        const auto it = values.find(e.info.key);
-        if (it == values.end()) {
-            if (e.info.required) {
-                return unexpected(
-                    ConfigError{Kind::Missing, std::string(e.info.key), "required", ""});
-            }
-            continue;
-        }
-        if (auto problem = e.set(config, it->second.value)) {
-            return unexpected(ConfigError{Kind::BadValue, std::string(e.info.key),
-                                          std::move(*problem), it->second.origin});
-        }
-    }
-
-    const auto origin = [&](std::string_view key) {
-        const auto it = values.find(key);
-        return it == values.end() ? std::string() : it->second.origin;
-    };
-    // Keys that constrain each other.
-    if (config.channels.min_expiry_horizon > config.channels.max_expiry_horizon) {
-        return unexpected(
-            ConfigError{Kind::BadValue, "channels.min_expiry_horizon_s",
-                        fmt::format("must not exceed channels.max_expiry_horizon_s ({}), got {}",
-                                    config.channels.max_expiry_horizon.count(),
-                                    config.channels.min_expiry_horizon.count()),
-                        origin("channels.min_expiry_horizon_s")});
-    }
-    const auto& peers = config.channels.peer_escrows;
-    if (std::find(peers.begin(), peers.end(), config.escrow.address) != peers.end()) {
-        return unexpected(
-            ConfigError{Kind::BadValue, "channels.peer_escrows",
-                        fmt::format("lists escrow.address {}: a node's own escrow is not a peer's",
-                                    config.escrow.address.to_base58()),
-                        origin("channels.peer_escrows")});
-    }
-    if (config.tls.cert_file.empty() != config.tls.key_file.empty()) {
-        const char* missing = config.tls.cert_file.empty() ? "tls.cert_file" : "tls.key_file";
-        return unexpected(
-            ConfigError{Kind::Missing, missing, "tls.cert_file and tls.key_file go together", ""});
-    }
-    if (!config.tls.client_ca_file.empty() && config.tls.cert_file.empty()) {
-        return unexpected(ConfigError{Kind::Missing, "tls.cert_file",
-                                      "tls.client_ca_file needs TLS on (tls.cert_file, "
-                                      "tls.key_file)",
-                                      origin("tls.client_ca_file")});
-    }
-    // Defence in depth: the rules' own check, which the checks above should make redundant.
-    if (auto valid = config.rules().validate(); !valid) {
-        return unexpected(ConfigError{Kind::BadValue, "channels", valid.error(), ""});
-    }
-    return config;
-}
-
-// ---- database.url ----
-
-// libpq's URI form (postgresql:// or postgres://): user[:password]@ before the hosts, and
-// password=... among the parameters. A password with an unencoded '@', '/' or '?' makes
-// the string ambiguous: nullopt then, rather than guess and print part of a secret.
-std::optional<std::string> redact_uri(std::string_view url, std::size_t scheme_length) {
-    std::string out(url.substr(0, scheme_length));
-    std::string_view rest = url.substr(scheme_length);
-    const auto at = rest.find('@');
-    if (at != std::string_view::npos) {
-        const auto user = rest.substr(0, at);
-        if (rest.find('@', at + 1) != std::string_view::npos ||
-            user.find_first_of("/?") != std::string_view::npos) {
-            return std::nullopt;
-        }
-        out += user.substr(0, user.find(':'));
-        out += '@';
-        rest.remove_prefix(at + 1);
-    }
-    const auto q = rest.find('?');
-    out += rest.substr(0, q);
-    if (q == std::string_view::npos)
-        return out;
-    std::string_view query = rest.substr(q + 1);
-    std::string kept;
-    while (true) {
-        const auto amp = query.find('&');
-        const auto param = query.substr(0, amp);
-        if (param.substr(0, param.find('=')) != "password") {
-            if (!kept.empty())
-                kept += '&';
-            kept += param;
-        }
-        if (amp == std::string_view::npos)
-            break;
-        query.remove_prefix(amp + 1);
-    }
-    if (!kept.empty())
-        out += "?" + kept;
-    return out;
-}
-
-constexpr std::string_view kUnparsed = "(unparsed connection string)";
-
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// libpq's keyword=value form: `key = value` pairs separated by spaces; a value is bare
-// (backslash escapes) or single-quoted (backslash escapes). nullopt when it does not parse.
-std::optional<std::string> redact_keywords(std::string_view s) {
-    std::string out;
-    std::size_t i = 0;
-    while (true) {
-        while (i < s.size() && is_space(s[i]))
-            ++i;
-        if (i == s.size())
-            break;
-        const std::size_t start = i;
-        while (i < s.size() && !is_space(s[i]) && s[i] != '=')
-            ++i;
-        const auto key = s.substr(start, i - start);
-        while (i < s.size() && is_space(s[i]))
-            ++i;
-        if (key.empty() || i == s.size() || s[i] != '=')
-            return std::nullopt;
-        ++i;
-        while (i < s.size() && is_space(s[i]))
-            ++i;
-        if (i < s.size() && s[i] == '\'') {
-            ++i;
-            bool closed = false;
-            while (i < s.size()) {
-                if (s[i] == '\\' && i + 1 < s.size()) {
-                    i += 2;
-                } else if (s[i] == '\'') {
-                    ++i;
-                    closed = true;
-                    break;
-                } else {
-                    ++i;
-                }
-            }
-            if (!closed)
-                return std::nullopt;
-        } else {
-            while (i < s.size() && !is_space(s[i])) {
-                i += (s[i] == '\\' && i + 1 < s.size()) ? 2u : 1u;
-            }
-        }
-        if (key == "password")
-            continue;
-        if (!out.empty())
-            out += ' ';
-        out += s.substr(start, i - start);
-    }
-    return out;
-}
-
-}  // namespace
+using namespace config_detail;
 
 std::string_view to_string(LogLevel level) {
     switch (level) {
@@ -859,142 +469,6 @@ channels::Rules Config::rules() const {
     r.settlement_window = settlement.window;
     r.expiry_grace = channels.expiry_grace;
     return r;
-}
-
-std::string ConfigError::message() const {
-    std::string m;
-    switch (kind) {
-        case Kind::CannotRead:
-            m = detail;
-            break;
-        case Kind::Syntax:
-            m = origin.empty() ? detail : origin + ": " + detail;
-            break;
-        case Kind::UnknownKey:
-            m = fmt::format("unknown key {}", toml_quote(key));
-            if (!origin.empty())
-                m += " (" + origin + ")";
-            break;
-        case Kind::WrongType:
-        case Kind::BadValue:
-        case Kind::Missing:
-        case Kind::KeyFile:
-        case Kind::KeyMismatch:
-            m = key + ": " + detail;
-            if (!origin.empty())
-                m += " (" + origin + ")";
-            break;
-    }
-    // One line, whatever a parser's description or a path holds.
-    std::replace_if(
-        m.begin(), m.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-    return m;
-}
-
-Expected<Config, ConfigError> load_config(std::string_view toml_text,
-                                          const std::vector<Override>& overrides) {
-    return load(toml_text, Source{}, overrides);
-}
-
-Expected<Config, ConfigError> load_config_file(const std::string& path,
-                                               const std::vector<Override>& overrides) {
-    const auto cannot = [&](std::string_view why) {
-        return unexpected(ConfigError{ConfigError::Kind::CannotRead, "",
-                                      fmt::format("cannot read config file {}: {}", path, why),
-                                      ""});
-    };
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (ec)
-        return cannot(ec.message());
-    if (!std::filesystem::is_regular_file(status))
-        return cannot("not a regular file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return cannot(std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad())
-        return cannot(std::strerror(errno));
-    return load(text.str(), Source{path}, overrides);
-}
-
-Expected<NodeKeys, ConfigError> load_keys(const Config& config) {
-    using Kind = ConfigError::Kind;
-    auto receipt = tron::io::read_private_key_file(config.node.receipt_key_file);
-    if (!receipt) {
-        return unexpected(
-            ConfigError{Kind::KeyFile, "node.receipt_key_file", receipt.error().message(), ""});
-    }
-    auto escrow = tron::io::read_private_key_file(config.escrow.key_file);
-    if (!escrow) {
-        return unexpected(
-            ConfigError{Kind::KeyFile, "escrow.key_file", escrow.error().message(), ""});
-    }
-    if (escrow->address() != config.escrow.address) {
-        return unexpected(ConfigError{
-            Kind::KeyMismatch, "escrow.key_file",
-            fmt::format("{} holds the key of {}, not of escrow.address {}", config.escrow.key_file,
-                        escrow->address().to_base58(), config.escrow.address.to_base58()),
-            ""});
-    }
-    NodeKeys keys{std::move(receipt).value(), std::move(escrow).value(), {}, {}, {}, {}, {}};
-    const auto token = [&](const std::string& path, const char* key,
-                           std::string& out) -> std::optional<ConfigError> {
-        if (path.empty())
-            return std::nullopt;
-        auto text = tron::io::read_secret_file(path, 4096);
-        if (!text)
-            return ConfigError{Kind::KeyFile, key, text.error().message(), ""};
-        // A short or multi-word token is a mistake, not a secret: say so at start.
-        if (text->size() < 16 || text->find_first_of(" \t\r\n") != std::string::npos)
-            return ConfigError{Kind::KeyFile, key,
-                               path +
-                                   ": the token must be one line of at least 16 characters "
-                                   "without spaces",
-                               ""};
-        out = std::move(*text);
-        return std::nullopt;
-    };
-    if (auto e =
-            token(config.auth.operator_token_file, "auth.operator_token_file", keys.operator_token))
-        return unexpected(*e);
-    if (auto e =
-            token(config.auth.auditor_token_file, "auth.auditor_token_file", keys.auditor_token))
-        return unexpected(*e);
-    if (!keys.operator_token.empty() && keys.operator_token == keys.auditor_token) {
-        return unexpected(ConfigError{Kind::KeyFile, "auth.auditor_token_file",
-                                      "the auditor's token equals the operator's: a role would "
-                                      "be indistinguishable",
-                                      ""});
-    }
-    const auto pem = [&](const std::string& path, const char* key, bool secret,
-                         std::string& out) -> std::optional<ConfigError> {
-        if (path.empty())
-            return std::nullopt;
-        if (secret) {
-            auto text = tron::io::read_secret_file(path, 1 << 20);
-            if (!text)
-                return ConfigError{Kind::KeyFile, key, text.error().message(), ""};
-            out = std::move(*text) + "\n";  // read_secret_file took PEM's last newline
-            return std::nullopt;
-        }
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream text;
-        text << in.rdbuf();
-        if (!in || text.str().empty())
-            return ConfigError{Kind::KeyFile, key, path + ": cannot read or empty", ""};
-        out = text.str();
-        return std::nullopt;
-    };
-    if (auto e = pem(config.tls.cert_file, "tls.cert_file", false, keys.tls_cert_pem))
-        return unexpected(*e);
-    if (auto e = pem(config.tls.key_file, "tls.key_file", true, keys.tls_key_pem))
-        return unexpected(*e);
-    if (auto e =
-            pem(config.tls.client_ca_file, "tls.client_ca_file", false, keys.tls_client_ca_pem))
-        return unexpected(*e);
-    return keys;
 }
 
 const std::vector<KeyInfo>& config_keys() {
@@ -1032,15 +506,6 @@ std::string to_toml(const Config& config) {
         }
     }
     return out;
-}
-
-std::string redact_database_url(std::string_view url) {
-    for (const std::string_view scheme : {"postgresql://", "postgres://"}) {
-        if (url.substr(0, scheme.size()) == scheme) {
-            return redact_uri(url, scheme.size()).value_or(std::string(kUnparsed));
-        }
-    }
-    return redact_keywords(url).value_or(std::string(kUnparsed));
 }
 
 }  // namespace btt::node
