@@ -190,11 +190,8 @@ std::function<Problem(const std::string&)> host_port(bool allow_port_zero, bool 
     };
 }
 
-}  // namespace
-
-
-namespace {
 using K = ValueKind;
+
 }  // namespace
 
 const std::vector<Entry>& entries() {
