@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -191,6 +193,93 @@ TEST(AuditE2E, AnExportedLedgerVerifiesAgainstTheChainAndAPayoutMissingOnChainIs
     EXPECT_EQ(
         bttctl("audit verify " + file + " --tron 127.0.0.1:1 --tron-solidity 127.0.0.1:1").first,
         3);
+}
+
+// Issue 19: an auditor's two commands, run exactly as the README shows them, against a
+// healthy node whose chain makes a block every 300 ms while proofs stream. The node's
+// watcher trails the moving solidified head by up to a block, which a single look at
+// the head finds most of the time: `audit reconcile` must wait for it by itself. Twenty
+// times in a row each; then the solidity node stops answering and both name it (exit 3),
+// and a stopped node's watcher is named with both blocks once --wait-s has passed.
+TEST(AuditE2E, BothAuditorCommandsPassTwentyTimesAgainstAMovingChainAndNameWhatFailed) {
+    const int runs = std::getenv("BTT_AUDIT_RUNS") ? std::atoi(std::getenv("BTT_AUDIT_RUNS")) : 20;
+    AuditorToken token;
+    RigOptions o;
+    o.block_ms = 300;
+    o.extra_config = "[settlement]\nwindow_s = 1\n" + token.config();
+    NodeRig rig(o);
+    rig.start_node();
+    const auto id = rig.open_channel(tk::alice(), tk::actor("bob"), 50'000'000);
+    rig.wait_watcher_caught_up();
+
+    const std::string file = token.folder + "/ledger.jsonl";
+    const auto exported = bttctl("audit export --out " + file + " --node " + rig.node_address() +
+                                 " --token-file " + token.file());
+    ASSERT_EQ(exported.first, 0) << exported.second;
+
+    // Proofs stream for as long as the commands run: the chain and the books both move.
+    std::atomic<bool> streaming{true};
+    std::atomic<std::uint64_t> sent{0};
+    std::thread payer([&] {
+        auto stub = rig.stub();
+        ProofSession s(*stub);
+        for (std::uint64_t amount = 1; streaming && amount < 40'000'000; ++amount) {
+            if (!s.send(proof_request(amount, id, amount, tk::alice())))
+                break;
+            sent = amount;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        (void)s.finish();
+    });
+    struct Join {
+        std::atomic<bool>& flag;
+        std::thread& t;
+        ~Join() {
+            flag = false;
+            if (t.joinable())
+                t.join();
+        }
+    } join{streaming, payer};
+
+    const std::string full = rig.chain_addresses().first;
+    for (int i = 0; i < runs; ++i) {
+        const auto rec = bttctl("audit reconcile --config " + rig.config_path() + " --json");
+        ASSERT_EQ(rec.first, 0) << "run " << i << ": " << rec.second;
+        const auto j = json_in(rec.second);
+        EXPECT_EQ(j.value("ok", false), true) << rec.second;
+        EXPECT_EQ(j.value("deficit", ""), "0") << rec.second;
+        const auto ver = bttctl("audit verify " + file + " --tron " + full);
+        ASSERT_EQ(ver.first, 0) << "run " << i << ": " << ver.second;
+    }
+    EXPECT_GT(sent.load(), 10u);  // the proofs really streamed meanwhile
+    // The node's own window reconciliation meets the same trailing watcher: never a warning.
+    EXPECT_EQ(rig.node_log().find("reconcile: not judged"), std::string::npos) << rig.node_log();
+
+    // The solidity node stops answering: exit 3, naming it and why, never an empty reason.
+    rig.chain().faults().solidity_down = true;
+    const auto [full_addr, solid_addr] = rig.chain_addresses();
+    const auto down = bttctl("audit reconcile --config " + rig.config_path());
+    EXPECT_EQ(down.first, 3) << down.second;
+    EXPECT_NE(down.second.find("solidity node " + solid_addr), std::string::npos) << down.second;
+    EXPECT_NE(down.second.find("the solidity node is down"), std::string::npos) << down.second;
+    const auto down_verify =
+        bttctl("audit verify " + file + " --tron " + full_addr + " --tron-solidity " + solid_addr);
+    EXPECT_EQ(down_verify.first, 3) << down_verify.second;
+    EXPECT_NE(down_verify.second.find("solidity node: gRPC UNAVAILABLE: injected"),
+              std::string::npos)
+        << down_verify.second;
+    rig.chain().faults().solidity_down = false;
+
+    // A node that no longer follows the chain: after --wait-s, exit 3 naming both blocks.
+    streaming = false;
+    payer.join();
+    ASSERT_EQ(rig.stop_node(), 0);
+    const auto stopped = bttctl("audit reconcile --wait-s 1 --config " + rig.config_path());
+    EXPECT_EQ(stopped.first, 3) << stopped.second;
+    EXPECT_NE(stopped.second.find("within 1 s"), std::string::npos) << stopped.second;
+    EXPECT_NE(stopped.second.find("the watcher is at block "), std::string::npos) << stopped.second;
+    EXPECT_NE(stopped.second.find(", the solidified head at "), std::string::npos)
+        << stopped.second;
 }
 
 }  // namespace

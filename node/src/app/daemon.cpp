@@ -191,8 +191,12 @@ int serve(const Config& config, NodeKeys keys) {
     ops.settler = &settler;
     ops.reconcile = [&config, &client]() -> Expected<Reconciliation, ReconcileError> {
         try {
-            SettlementStore store(config.database.url);
-            return reconcile(store, client, config.escrow.address, config.channels.token_id);
+            SettlementStore books(config.database.url);
+            // As `bttctl audit reconcile` does, but within a call's patience.
+            ReconcileWait wait;
+            wait.within = std::chrono::seconds(5);
+            return reconcile(books, client, config.escrow.address, config.channels.token_id,
+                             wait);
         } catch (const DatabaseUnreachable& e) {
             return unexpected(ReconcileError{ReconcileError::Kind::Store,
                                              std::string("database unreachable: ") + e.what()});

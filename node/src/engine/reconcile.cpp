@@ -1,19 +1,31 @@
 // Escrow reconciliation (see reconcile.h).
 #include <btt/node/engine/reconcile.h>
 
+#include <optional>
+#include <thread>
+
+#include <fmt/format.h>
+
 #include <btt/tron/client/tron_client.h>
 
 namespace btt::node {
 
-Expected<Reconciliation, ReconcileError> reconcile(SettlementStore& store,
-                                                   tron::client::TronClient& chain,
-                                                   const tron::TronAddress& escrow,
-                                                   const std::string& token_id) {
-    using K = ReconcileError::Kind;
-    Reconciliation r;
-    bool same_height = false;
+namespace {
+
+using K = ReconcileError::Kind;
+
+struct BalanceAt {
+    std::int64_t height = 0;
     std::int64_t balance = 0;
-    for (int attempt = 0; attempt < 5 && !same_height; ++attempt) {
+};
+
+// The escrow's solidified balance and the height it is at: the head read before and after
+// the balance must agree (a few tries), or the balance could belong to either; nullopt
+// when the head moved every time.
+Expected<std::optional<BalanceAt>, ReconcileError> balance_at_one_height(tron::client::TronClient& chain,
+                                                          const tron::TronAddress& escrow,
+                                                          const std::string& token_id) {
+    for (int attempt = 0; attempt < 5; ++attempt) {
         const auto before = chain.solid_head();
         if (!before)
             return unexpected(ReconcileError{K::Chain, before.error().message});
@@ -24,37 +36,69 @@ Expected<Reconciliation, ReconcileError> reconcile(SettlementStore& store,
         if (!after)
             return unexpected(ReconcileError{K::Chain, after.error().message});
         if (before->number == after->number) {
-            same_height = true;
-            r.height = before->number;
             const auto it = account->tokens.find(token_id);
-            balance = it == account->tokens.end() ? 0 : it->second;
+            return std::optional<BalanceAt>(
+                BalanceAt{before->number, it == account->tokens.end() ? 0 : it->second});
         }
     }
-    if (!same_height) {
-        return unexpected(ReconcileError{K::Chain, "the solidified head kept moving"});
+    return std::optional<BalanceAt>();
+}
+
+}  // namespace
+
+Expected<Reconciliation, ReconcileError> reconcile(SettlementStore& store,
+                                                   tron::client::TronClient& chain,
+                                                   const tron::TronAddress& escrow,
+                                                   const std::string& token_id,
+                                                   const ReconcileWait& wait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait.within;
+    const auto may_wait = [&] {
+        return std::chrono::steady_clock::now() + wait.step <= deadline &&
+               !(wait.stop && wait.stop());
+    };
+    while (true) {
+        const auto looked = balance_at_one_height(chain, escrow, token_id);
+        if (!looked)
+            return unexpected(looked.error());
+        if (!*looked) {
+            if (may_wait()) {
+                std::this_thread::sleep_for(wait.step);
+                continue;
+            }
+            return unexpected(ReconcileError{K::Chain, "the solidified head kept moving"});
+        }
+        const BalanceAt* at = &**looked;
+        const auto l = store.liabilities(at->height, token_id);
+        if (!l)
+            return unexpected(ReconcileError{K::Store, l.error().message()});
+        if (l->cursor < at->height) {
+            if (may_wait()) {
+                std::this_thread::sleep_for(wait.step);
+                continue;
+            }
+            std::string gap = fmt::format("the watcher is at block {}, the solidified head at {}",
+                                          l->cursor, at->height);
+            if (wait.within.count() > 0)
+                gap += fmt::format(" after waiting {} ms", wait.within.count());
+            return unexpected(ReconcileError{K::WatcherBehind, std::move(gap)});
+        }
+        Reconciliation r;
+        r.height = at->height;
+        std::int64_t paid = l->paid.value();
+        // Signed payouts not yet marked confirmed may already be on the solidified chain.
+        for (const auto& a : l->unconfirmed) {
+            const auto inclusion = chain.solid_inclusion(a.txid.bytes());
+            if (!inclusion)
+                return unexpected(ReconcileError{K::Chain, inclusion.error().message});
+            if (*inclusion && (*inclusion)->block_number <= r.height)
+                paid += a.amount.value();
+        }
+        r.balance = at->balance;
+        r.liabilities = l->incoming.value() - paid;
+        r.deficit = r.liabilities > r.balance ? r.liabilities - r.balance : 0;
+        r.surplus = r.balance > r.liabilities ? r.balance - r.liabilities : 0;
+        return r;
     }
-    const auto l = store.liabilities(r.height, token_id);
-    if (!l)
-        return unexpected(ReconcileError{K::Store, l.error().message()});
-    if (l->cursor < r.height) {
-        return unexpected(ReconcileError{
-            K::WatcherBehind, "the watcher is at block " + std::to_string(l->cursor) +
-                                  ", the solidified head at " + std::to_string(r.height)});
-    }
-    std::int64_t paid = l->paid.value();
-    // Signed payouts not yet marked confirmed may already be on the solidified chain.
-    for (const auto& a : l->unconfirmed) {
-        const auto inclusion = chain.solid_inclusion(a.txid.bytes());
-        if (!inclusion)
-            return unexpected(ReconcileError{K::Chain, inclusion.error().message});
-        if (*inclusion && (*inclusion)->block_number <= r.height)
-            paid += a.amount.value();
-    }
-    r.balance = balance;
-    r.liabilities = l->incoming.value() - paid;
-    r.deficit = r.liabilities > balance ? r.liabilities - balance : 0;
-    r.surplus = balance > r.liabilities ? balance - r.liabilities : 0;
-    return r;
 }
 
 }  // namespace btt::node

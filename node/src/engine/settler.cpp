@@ -22,6 +22,7 @@ namespace {
 constexpr std::int64_t kMinTrxForPayoutSun = 1'000'000;
 // How long one round waits for intake to commit the closes it asked for.
 constexpr auto kClosePaidDeadline = std::chrono::seconds(10);
+constexpr auto kReconcileWait = std::chrono::milliseconds(500);
 
 }  // namespace
 
@@ -170,10 +171,19 @@ void Settler::check_books() {
 }
 
 void Settler::check_reserves() {
-    const auto r = reconcile(*m_store, m_chain, m_options.rules.escrow, m_options.rules.token_id);
+    // The watcher trails a moving solidified head by a block or so: a short wait lets most
+    // windows judge (a deficit then clears without waiting a window more); shutdown ends it.
+    ReconcileWait wait;
+    wait.within = kReconcileWait;
+    wait.stop = [this] {
+        std::lock_guard lock(m_mutex);
+        return m_stopping;
+    };
+    const auto r =
+        reconcile(*m_store, m_chain, m_options.rules.escrow, m_options.rules.token_id, wait);
     if (!r) {
-        // The watcher a block or two behind the solid head is the normal case under fast
-        // blocks: the next window judges. Anything else an operator should see.
+        // Still behind after the wait (blocks faster than the watcher's poll): the next
+        // window judges, so no warning. Anything else an operator should see.
         if (r.error().kind == ReconcileError::Kind::WatcherBehind) {
             spdlog::debug("reconcile: not judged: {}", r.error().message);
         } else {

@@ -7,10 +7,11 @@
 // auditor needs the config and database credentials, never a key.
 //
 // Exit codes: 0 no deficit (a surplus is no alarm), 1 deficit, 2 bad config file,
-// 3 the database or the chain cannot be read, or the node's watcher has not yet applied
-// the solidified head (liabilities at that height are unknown: try again later).
+// 3 the database or the chain cannot be read, or the node's watcher has not applied the
+// solidified head within --wait-s (liabilities at that height are unknown).
 #include <stdlib.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,7 @@ namespace {
 
 struct Options {
     std::string config;
+    int wait_s = 30;
 };
 
 // libpq's messages run over several lines ("...\n\tIs the server running..."): one line,
@@ -80,8 +82,12 @@ void reconcile(Context& ctx, const Options& opts) {
 
     auto store = open_store(*config);
     auto chain = open_chain(*config);
-    const auto r =
-        node::reconcile(*store, chain, config->escrow.address, config->channels.token_id);
+    // A healthy watcher trails a moving solidified head by a block: wait for it (bounded)
+    // rather than fail a check that would pass a moment later.
+    node::ReconcileWait wait;
+    wait.within = std::chrono::seconds(opts.wait_s);
+    const auto r = node::reconcile(*store, chain, config->escrow.address,
+                                   config->channels.token_id, wait);
     if (!r) {
         using K = node::ReconcileError::Kind;
         switch (r.error().kind) {
@@ -92,9 +98,10 @@ void reconcile(Context& ctx, const Options& opts) {
                                                     config->tron.solidity_node, r.error().message));
             case K::WatcherBehind:
                 fail(ExitCode::Network,
-                     "the node's chain watcher is behind the solidified head, so deposits up to "
-                     "it are not all known yet (" +
-                         r.error().message + "); try again once it has caught up");
+                     fmt::format("the node's chain watcher did not reach the solidified head "
+                                 "within {} s, so deposits up to it are not all known ({}); is "
+                                 "the node running and following the chain?",
+                                 opts.wait_s, r.error().message));
         }
         fail(ExitCode::Network, r.error().message);
     }
@@ -131,6 +138,11 @@ void add_audit_commands(CLI::App& app, Context& ctx) {
         "(reads the node's database and solidity node; exit 1 on a deficit)");
     rec->add_option("--config", opts->config, "the node's configuration file (bttnode.toml)")
         ->required();
+    rec->add_option("--wait-s", opts->wait_s,
+                    "how long to wait for the node's watcher to reach the solidified head "
+                    "(it trails a moving chain by a block or so); exit 3 after that")
+        ->check(CLI::Range(0, 3600))
+        ->capture_default_str();
     rec->callback([&ctx, opts] { reconcile(ctx, *opts); });
     add_audit_ledger_commands(audit, ctx);
 }

@@ -1,6 +1,7 @@
 #include <btt/tron/client/tron_client.h>
 
 #include <condition_variable>
+#include <iterator>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -131,11 +132,25 @@ namespace {
 
 // A read that did not succeed. Nothing was written anywhere, so a cancelled or transient
 // failure is Transient and anything else Rejected.
+// gRPC's name of a status code, for errors that came without a message.
+std::string status_name(int code) {
+    static const char* const kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+                                         "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+                                         "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+                                         "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+    if (code >= 0 && code < static_cast<int>(std::size(kNames))) return kNames[code];
+    return "status " + std::to_string(code);
+}
+
 ChainError read_error(const Attempts& a) {
     if (a.cancelled) return {ChainError::Kind::Transient, "cancelled", kCancelledCode};
     const int code = static_cast<int>(a.status.error_code());
+    // Never an empty reason: a server may answer a bare status (UNIMPLEMENTED, ...).
+    std::string message = a.status.error_message().empty()
+                              ? "gRPC " + status_name(code) + " with no message"
+                              : "gRPC " + status_name(code) + ": " + a.status.error_message();
     return {is_transient_grpc_status(code) ? ChainError::Kind::Transient : ChainError::Kind::Rejected,
-            a.status.error_message(), code};
+            std::move(message), code};
 }
 
 }  // namespace

@@ -34,10 +34,14 @@ bool roll(double rate) {
     return std::uniform_real_distribution<double>(0, 1)(rng) < rate;
 }
 
-// Latency and UNAVAILABLE apply to every call.
-grpc::Status call_faults(const Faults& f) {
+// Latency and UNAVAILABLE apply to every call; `solidity_down` to the solidity port's.
+grpc::Status call_faults(const Faults& f, bool solidity_port = false) {
     ++f.calls;
     if (const int ms = f.latency_ms.load(); ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    if (solidity_port && f.solidity_down.load()) {
+        ++f.injected;
+        return {grpc::StatusCode::UNAVAILABLE, "injected: the solidity node is down"};
+    }
     if (roll(f.unavailable_rate.load())) {
         ++f.injected;
         return {grpc::StatusCode::UNAVAILABLE, "injected: unavailable"};
@@ -89,19 +93,19 @@ struct Reader {
     std::int64_t cap(bool solid) const { return solid ? chain.solid_number() : chain.head_number(); }
 
     grpc::Status now_block(bool solid, protocol::BlockExtention* out) {
-        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (auto s = call_faults(faults, solid); !s.ok()) return s;
         std::lock_guard lock(mutex);
         to_extention(*chain.block(cap(solid)), out);
         return grpc::Status::OK;
     }
     grpc::Status block_by_num(bool solid, std::int64_t n, protocol::BlockExtention* out) {
-        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (auto s = call_faults(faults, solid); !s.ok()) return s;
         std::lock_guard lock(mutex);
         if (n >= 0 && n <= cap(solid)) to_extention(*chain.block(n), out);  // else: empty
         return grpc::Status::OK;
     }
     grpc::Status raw_block(bool solid, std::optional<std::int64_t> n, protocol::Block* out) {
-        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (auto s = call_faults(faults, solid); !s.ok()) return s;
         std::lock_guard lock(mutex);
         const std::int64_t num = n.value_or(cap(solid));
         if (num >= 0 && num <= cap(solid)) to_block(*chain.block(num), out);
@@ -109,7 +113,7 @@ struct Reader {
     }
     // GetBlock: id_or_num is a decimal number or a 64-hex block id; empty means the head.
     grpc::Status get_block(bool solid, const protocol::BlockReq& req, protocol::BlockExtention* out) {
-        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (auto s = call_faults(faults, solid); !s.ok()) return s;
         std::lock_guard lock(mutex);
         const std::string& key = req.id_or_num();
         std::int64_t n = cap(solid);
@@ -133,14 +137,14 @@ struct Reader {
         return grpc::Status::OK;
     }
     grpc::Status infos_in_block(bool solid, std::int64_t n, protocol::TransactionInfoList* out) {
-        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (auto s = call_faults(faults, solid); !s.ok()) return s;
         std::lock_guard lock(mutex);
         if (n < 0 || n > cap(solid)) return grpc::Status::OK;
         for (const auto& txid : chain.block(n)->txids) to_info(*chain.receipt(txid), out->add_transactioninfo());
         return grpc::Status::OK;
     }
     grpc::Status info(bool solid, const std::string& id, protocol::TransactionInfo* out) {
-        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (auto s = call_faults(faults, solid); !s.ok()) return s;
         if (id.size() != 32) return grpc::Status::OK;
         tron::TxId txid{};
         std::copy(id.begin(), id.end(), txid.begin());
@@ -150,7 +154,7 @@ struct Reader {
         return grpc::Status::OK;
     }
     grpc::Status transaction(bool solid, const std::string& id, protocol::Transaction* out) {
-        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (auto s = call_faults(faults, solid); !s.ok()) return s;
         if (id.size() != 32) return grpc::Status::OK;
         tron::TxId txid{};
         std::copy(id.begin(), id.end(), txid.begin());
@@ -166,7 +170,7 @@ struct Reader {
     // The full-node port answers the current, pending-inclusive state; the solidity port
     // the state as of the solidified head (java-tron reads its solidified store there).
     grpc::Status account(bool solid, const protocol::Account& req, protocol::Account* out) {
-        if (auto s = call_faults(faults); !s.ok()) return s;
+        if (auto s = call_faults(faults, solid); !s.ok()) return s;
         const auto address = tron::TronAddress::from_bytes(as_bytes(req.address()));
         if (!address) return grpc::Status::OK;
         std::lock_guard lock(mutex);
@@ -469,14 +473,14 @@ class DatabaseService final : public protocol::Database::Service {
 public:
     DatabaseService(Reader r, bool solid) : m_r(r), m_solid(solid) {}
     grpc::Status getBlockReference(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::BlockReference* out) override {
-        if (auto s = call_faults(m_r.faults); !s.ok()) return s;
+        if (auto s = call_faults(m_r.faults, m_solid); !s.ok()) return s;
         std::lock_guard lock(m_r.mutex);
         out->set_block_num(m_r.chain.head_number());
         out->set_block_hash(str(m_r.chain.head().id));
         return grpc::Status::OK;
     }
     grpc::Status GetDynamicProperties(grpc::ServerContext*, const protocol::EmptyMessage*, protocol::DynamicProperties* out) override {
-        if (auto s = call_faults(m_r.faults); !s.ok()) return s;
+        if (auto s = call_faults(m_r.faults, m_solid); !s.ok()) return s;
         std::lock_guard lock(m_r.mutex);
         out->set_last_solidity_block_num(m_r.chain.solid_number());
         return grpc::Status::OK;

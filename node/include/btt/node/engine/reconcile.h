@@ -4,7 +4,9 @@
 // A payout already on the solidified chain at or below H but not yet marked confirmed
 // counts as paid (it must not read as a deficit). Anyone can send the escrow tokens, so a
 // surplus is reported apart and is no alarm; a deficit stops payouts.
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <btt/base/expected.h>
@@ -32,12 +34,25 @@ struct ReconcileError {
     std::string message;
 };
 
+// How long reconcile() may wait for the node's watcher. A healthy watcher trails a moving
+// solidified head by a block or so (it applies what it finds at each poll, and the head
+// moves every block interval), so a single look usually finds it one block short; within
+// the bound, reconcile() looks again every `step` until the watcher has applied the head it
+// reads the balance at.
+struct ReconcileWait {
+    std::chrono::milliseconds within{0};  // 0: one look
+    std::chrono::milliseconds step{100};
+    std::function<bool()> stop;  // optional: true ends the wait at once (shutdown)
+};
+
 // Reads the solid head, the escrow's solidified balance and the solid head again (retried
 // until both heads agree, so the balance is the one at H), then the liabilities at H.
-// WatcherBehind when the watcher has not applied H yet (the deposits up to H are unknown).
+// WatcherBehind when the watcher has not applied H by the end of the wait (the deposits up
+// to H are unknown); its message names both blocks. Chain and store errors end it at once.
 [[nodiscard]] Expected<Reconciliation, ReconcileError> reconcile(SettlementStore& store,
                                                                  tron::client::TronClient& chain,
                                                                  const tron::TronAddress& escrow,
-                                                                 const std::string& token_id);
+                                                                 const std::string& token_id,
+                                                                 const ReconcileWait& wait = {});
 
 }  // namespace btt::node

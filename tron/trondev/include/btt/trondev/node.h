@@ -31,6 +31,7 @@ struct Faults {
     std::atomic<double> drop_rate{0};         // broadcasts answered SUCCESS and discarded
     std::atomic<int> latency_ms{0};           // added to every call
     std::atomic<bool> paused{false};          // no blocks are produced
+    std::atomic<bool> solidity_down{false};   // every solidity-port call fails UNAVAILABLE
     // Broadcasts processed as usual (accepted ones enter the pending pool and the log), then
     // failed with gRPC INTERNAL / UNKNOWN instead of the Return: the "maybe sent" case.
     std::atomic<double> internal_after_accept_rate{0};
