@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -444,6 +445,37 @@ TEST(OpsE2E, OperatorPausesListsForceSettlesAndAuditorReadsTheHistory) {
     auto settled_list = json_of(bttctl("--json channels list --settled-from 1" + op));
     ASSERT_EQ(settled_list["channels"].size(), 1u);
     EXPECT_EQ(settled_list["channels"][0].value("channel_id", ""), hex(a));
+    {
+        // Time bounds PostgreSQL cannot compare are the caller's mistake, not the node's
+        // (issue 20, item 10): INVALID_ARGUMENT naming the field, never INTERNAL.
+        auto admin = v1::AdminService::NewStub(rig.node_channel());
+        auto audit = v1::AuditService::NewStub(rig.node_channel());
+        for (const std::int64_t t : {std::numeric_limits<std::int64_t>::max(), std::int64_t{-1}}) {
+            grpc::ClientContext c1;
+            bearer(c1, kOperatorToken);
+            v1::ListChannelsRequest q;
+            q.set_opened_from(t);
+            v1::ListChannelsResponse listed_r;
+            const auto st = admin->ListChannels(&c1, q, &listed_r);
+            EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << t;
+            EXPECT_EQ(st.error_message().rfind("opened_from: ", 0), 0u) << st.error_message();
+            grpc::ClientContext c2;
+            bearer(c2, kOperatorToken);
+            v1::ListSettlementsRequest sq;
+            sq.set_to(t);
+            v1::ListSettlementsResponse sr;
+            EXPECT_EQ(audit->ListSettlements(&c2, sq, &sr).error_code(),
+                      grpc::StatusCode::INVALID_ARGUMENT)
+                << t;
+        }
+        grpc::ClientContext c3;
+        bearer(c3, kOperatorToken);
+        v1::ListChannelsRequest edge;
+        edge.set_opened_to(std::int64_t{1} << 37);  // the latest bound taken: all channels
+        v1::ListChannelsResponse all_r;
+        ASSERT_TRUE(admin->ListChannels(&c3, edge, &all_r).ok());
+        EXPECT_EQ(all_r.channels_size(), 3);
+    }
 
     // The auditor's view of channel a: the deposit, both proofs with their batches, the
     // settlement split and both payouts.

@@ -275,6 +275,60 @@ TEST(SettlementReconcile, ADeficitStopsPayoutsUntilALaterReconciliationClearsIt)
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM deposits WHERE outcome = 3"), 1);
 }
 
+// Issue 20, defect 1 (DESIGN §10, fail closed): a node restarted during a deficit signs
+// nothing until this process has itself judged a reconciliation that held. The solidity
+// node cannot read accounts after the restart, so no reconciliation can judge at all:
+// a node that trusted its start-up defaults would sign the payee's payout at once.
+TEST(SettlementReconcile, ARestartDuringADeficitSignsNothingUntilThisProcessHasJudged) {
+    const auto operator_shard = tk::actor("operator-shard");
+    NodeRig rig(fast("peer_escrows = [\"" + operator_shard.to_base58() + "\"]\n"));
+    rig.start_node();
+    Story story;
+    story.open(rig, 2);
+    rig.transfer_trx(tk::alice(), operator_shard, 100'000'000);
+    rig.transfer(tk::escrow(), operator_shard, "1002000", 500'000, "");
+    story.start["escrow"] -= 500'000;
+    const auto wait_log = [&](const std::string& needle, std::size_t at_least) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (occurrences(rig.node_log(), needle) < at_least &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return occurrences(rig.node_log(), needle) >= at_least;
+    };
+    ASSERT_TRUE(wait_log("deficit 500000", 1)) << rig.node_log();
+
+    rig.kill_node();
+    rig.chain().faults().solidity_accounts_down = true;
+    rig.start_node();
+    for (std::size_t i = 0; i < story.lines.size(); ++i) ASSERT_TRUE(story.close(rig, i).ok());
+    const auto due_by = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (rig.db_int("SELECT count(*) FROM payouts WHERE state = 1") == 0 &&
+           std::chrono::steady_clock::now() < due_by) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_GT(rig.db_int("SELECT count(*) FROM payouts WHERE state = 1"), 0)
+        << "no payout was planned, so the gate was never tested\n" << rig.node_log();
+    // Two windows that could not judge, with payouts due at every poll between them.
+    const auto unjudged = occurrences(rig.node_log(), "cannot read accounts");
+    ASSERT_TRUE(wait_log("cannot read accounts", unjudged + 2)) << rig.node_log();
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 0)
+        << "signed before this process judged any reconciliation\n" << rig.node_log();
+
+    // The balance is readable again: the deficit is judged, and still nothing is signed.
+    rig.chain().faults().solidity_accounts_down = false;
+    const auto deficits = occurrences(rig.node_log(), "deficit 500000");
+    ASSERT_TRUE(wait_log("deficit 500000", deficits + 2)) << rig.node_log();
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 0)
+        << "signed payouts during a deficit";
+    // Covered again: every payout lands, exactly once.
+    rig.transfer(tk::actor_key("operator-shard"), rig.escrow(), "1002000", 500'000, "");
+    story.start["escrow"] += 500'000;
+    story.expect_settled_exactly(rig);
+    EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts WHERE state = 3"),
+              rig.db_int("SELECT count(*) FROM payouts"));
+}
+
 TEST(SettlementConservation, ATamperedStoredSplitStopsSigningUntilTheBooksBalanceAgain) {
     NodeRig rig(fast());
     rig.start_node();

@@ -97,11 +97,24 @@ void Settler::loop() {
     } while (wait(m_options.poll));
 }
 
+std::string SettlerStatus::held_because() const {
+    if (!books_judged)
+        return "the books have not been checked since the node started";
+    if (!conservation_ok)
+        return "the books do not balance";
+    if (!reserves_judged)
+        return "no reconciliation has been judged since the node started";
+    if (!reconciled_ok)
+        return "the escrow holds less than it owes";
+    if (!funded)
+        return "the escrow lacks TRX or tokens";
+    return {};
+}
+
 void Settler::report() {
     if (m_options.metrics == nullptr)
         return;
-    m_options.metrics->payouts_blocked(!m_status.conservation_ok || !m_status.reconciled_ok ||
-                                       !m_status.funded);
+    m_options.metrics->payouts_blocked(!m_status.held_because().empty());
     if (const auto counts = m_store->counts()) {
         m_options.metrics->open_channels(counts->open_channels);
         m_options.metrics->payouts_by_state(counts->planned, counts->signed_, counts->confirmed);
@@ -158,6 +171,7 @@ void Settler::check_books() {
         }
         m_books_error = why;
         m_status.conservation_ok = false;
+        m_status.books_judged = true;
         if (m_options.metrics != nullptr)
             m_options.metrics->conservation_ok(false);
         return;
@@ -166,6 +180,7 @@ void Settler::check_books() {
         spdlog::info("settlement: conservation holds again; payouts resume");
     m_books_error.clear();
     m_status.conservation_ok = true;
+    m_status.books_judged = true;
     if (m_options.metrics != nullptr)
         m_options.metrics->conservation_ok(true);
 }
@@ -193,8 +208,11 @@ void Settler::check_reserves() {
     }
     m_status.deficit = r->deficit;
     m_status.surplus = r->surplus;
-    const bool was_ok = m_status.reconciled_ok.load();
+    const bool was_ok = m_status.reconciled_ok.load() || !m_status.reserves_judged.load();
     m_status.reconciled_ok = r->ok();
+    m_status.reserves_judged = true;
+    if (r->ok())
+        m_status.reconciled_height = r->height;
     if (m_options.metrics != nullptr)
         m_options.metrics->reconciled(r->balance, r->liabilities, r->deficit, r->surplus);
     const auto line =
@@ -208,10 +226,16 @@ void Settler::check_reserves() {
 }
 
 void Settler::sign_due() {
-    if (!m_status.conservation_ok || !m_status.reconciled_ok)
+    if (!m_status.books_judged || !m_status.conservation_ok || !m_status.reserves_judged ||
+        !m_status.reconciled_ok)
         return;
-    const auto due = m_store->payouts_to_sign();
+    auto due = m_store->payouts_to_sign();
     if (!due || due->empty())
+        return;
+    // Only what a reconciliation that held has covered: planned at or below its height.
+    const std::int64_t covered = m_status.reconciled_height.load();
+    std::erase_if(*due, [covered](const PayoutToSign& p) { return p.planned_height > covered; });
+    if (due->empty())
         return;
     const auto account = m_chain.account(m_options.rules.escrow, /*solidified=*/false);
     const auto solid = m_chain.solid_head();

@@ -62,6 +62,15 @@ Expected<ChannelFilter, grpc::Status> channel_filter(const v1::ListChannelsReque
     if (!payee)
         return invalid(payee.error());
     f.payee = *payee;
+    const std::pair<std::int64_t, const char*> bounds[] = {
+        {request.opened_from(), "opened_from"},
+        {request.opened_to(), "opened_to"},
+        {request.settled_from(), "settled_from"},
+        {request.settled_to(), "settled_to"}};
+    for (const auto& [seconds, field] : bounds) {
+        if (auto bad = bad_time_bound(seconds, field))
+            return invalid(std::move(*bad));
+    }
     f.opened_from = request.opened_from();
     f.opened_to = request.opened_to();
     f.settled_from = request.settled_from();
@@ -244,11 +253,9 @@ grpc::Status AdminService::RetryPayout(grpc::ServerContext* call,
     const auto& status = m_ops.settler->status();
     if (live) {
         response->set_action("rebroadcast");
-    } else if (!status.conservation_ok || !status.reconciled_ok || !status.funded) {
+    } else if (const auto held = status.held_because(); !held.empty()) {
         response->set_action("blocked");
-        response->set_detail(!status.conservation_ok ? "the books do not balance"
-                             : !status.reconciled_ok ? "the escrow holds less than it owes"
-                                                     : "the escrow lacks TRX or tokens");
+        response->set_detail(held);
     } else {
         response->set_action("sign");
     }

@@ -47,6 +47,11 @@ grpc::Status AuditService::ListSettlements(grpc::ServerContext* call,
                                            v1::ListSettlementsResponse* response) {
     if (auto denied = m_ops.auth->check(*call, Role::Auditor); !denied.ok())
         return denied;
+    for (const auto& [seconds, field] :
+         {std::pair<std::int64_t, const char*>{request->from(), "from"}, {request->to(), "to"}}) {
+        if (auto bad = bad_time_bound(seconds, field))
+            return {grpc::StatusCode::INVALID_ARGUMENT, std::move(*bad)};
+    }
     const auto settlements = m_ops.reads->list_settlements(request->from(), request->to());
     if (!settlements)
         return read_failed("ListSettlements", settlements.error());

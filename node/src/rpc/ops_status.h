@@ -3,6 +3,10 @@
 // (they check the token first, then the request, then read): a database that is down or a read that lost a race is
 // UNAVAILABLE (retry), anything else (our bug, a malformed stored row) INTERNAL with the
 // details in the node's log only.
+#include <cstdint>
+#include <optional>
+#include <string>
+
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
 
@@ -23,6 +27,17 @@ namespace btt::node {
     }
     spdlog::error("{}: {}", method, e.detail);
     return {grpc::StatusCode::INTERNAL, "internal error (see the node's log)"};
+}
+
+// A time bound of a request (Unix seconds; 0: none) that PostgreSQL can compare: at most
+// 2^37 s (past year 6000), and not before 1970. The refusal's text, or nullopt.
+[[nodiscard]] inline std::optional<std::string> bad_time_bound(std::int64_t seconds,
+                                                               const char* field) {
+    constexpr std::int64_t kLatest = std::int64_t{1} << 37;
+    if (seconds >= 0 && seconds <= kLatest)
+        return std::nullopt;
+    return std::string(field) + ": must be Unix seconds in 0.." + std::to_string(kLatest) +
+           " (0: no bound)";
 }
 
 }  // namespace btt::node

@@ -132,8 +132,11 @@ StoreResult<std::uint64_t> SettlementStore::store_plan(const channels::Settlemen
         const auto batch_id =
             txn.exec1("SELECT coalesce(max(batch_id), 0) + 1 FROM settlement_batches")[0]
                 .as<std::int64_t>();
-        txn.exec_params("INSERT INTO settlement_batches (batch_id, fee_bps) VALUES ($1, $2)",
-                        batch_id, static_cast<std::int64_t>(fee_bps));
+        // The cursor as this transaction sees it: at or above what the plan was read at.
+        txn.exec_params(
+            "INSERT INTO settlement_batches (batch_id, fee_bps, planned_height) VALUES ($1, $2, "
+            "(SELECT block_number FROM chain_cursor))",
+            batch_id, static_cast<std::int64_t>(fee_bps));
         for (const auto& s : plan.channels) {
             const auto* ch = by_id.at(s.channel);
             txn.exec_params(
@@ -242,13 +245,16 @@ StoreResult<std::vector<PayoutToSign>> SettlementStore::payouts_to_sign() {
         std::vector<PayoutToSign> out;
         for (const auto& r :
              txn.exec("SELECT p.payout_id, p.batch_id, p.recipient, p.token_id, p.amount, "
-                      "(SELECT count(*) FROM payout_attempts a WHERE a.payout_id = p.payout_id) "
-                      "FROM payouts p WHERE p.state <> 3 AND NOT EXISTS "
+                      "(SELECT count(*) FROM payout_attempts a WHERE a.payout_id = p.payout_id), "
+                      "coalesce(b.planned_height, -1) "
+                      "FROM payouts p JOIN settlement_batches b ON b.batch_id = p.batch_id "
+                      "WHERE p.state <> 3 AND NOT EXISTS "
                       "(SELECT 1 FROM payout_attempts a WHERE a.payout_id = p.payout_id AND "
                       "a.state = 1) "
                       "ORDER BY p.payout_id")) {
             out.push_back({r[0].as<std::uint64_t>(), r[1].as<std::uint64_t>(), address_of(r[2]),
-                           r[3].as<std::string>(), amount_of(r[4]), r[5].as<int>()});
+                           r[3].as<std::string>(), amount_of(r[4]), r[5].as<int>(),
+                           r[6].as<std::int64_t>()});
         }
         return out;
     });

@@ -459,6 +459,11 @@ public:
         return m_r.info(true, req->value(), out);
     }
     grpc::Status GetAccount(grpc::ServerContext*, const protocol::Account* req, protocol::Account* out) override {
+        if (m_r.faults.solidity_accounts_down.load()) {
+            ++m_r.faults.calls;
+            ++m_r.faults.injected;
+            return {grpc::StatusCode::UNAVAILABLE, "injected: the solidity node cannot read accounts"};
+        }
         return m_r.account(true, *req, out);
     }
     grpc::Status GetAssetIssueById(grpc::ServerContext*, const protocol::BytesMessage* req, protocol::AssetIssueContract* out) override {

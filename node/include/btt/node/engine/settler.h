@@ -49,15 +49,28 @@ struct SettlerOptions {
     Metrics* metrics = nullptr;  // optional
 };
 
-// What operators see (metrics, logs, AdminService later).
+// What operators see (metrics, logs, AdminService.RetryPayout).
+//
+// Fail closed (DESIGN §10): a payout is signed only after this process has itself judged,
+// since it started, both the conservation check and a reconciliation at a solidified
+// height at or above the payout's planning height, and both held. Not yet judged is
+// stopped, at every start.
 struct SettlerStatus {
-    std::atomic<bool> conservation_ok{true};
-    std::atomic<bool> reconciled_ok{true};
+    std::atomic<bool> books_judged{false};    // a conservation check ran in this process
+    std::atomic<bool> conservation_ok{false};
+    std::atomic<bool> reserves_judged{false};  // a reconciliation judged in this process
+    std::atomic<bool> reconciled_ok{false};
+    // The solidified height of the last reconciliation that held in this process (-1:
+    // none): payouts planned above it wait for the next one.
+    std::atomic<std::int64_t> reconciled_height{-1};
     std::atomic<bool> funded{true};
     std::atomic<std::int64_t> deficit{0};
     std::atomic<std::int64_t> surplus{0};
     std::atomic<std::uint64_t> payouts_confirmed{0};
     std::atomic<std::uint64_t> attempts_signed{0};
+
+    // Why payouts are held right now, for people; empty when nothing holds them.
+    [[nodiscard]] std::string held_because() const;
 };
 
 class Settler {

@@ -21,6 +21,8 @@ struct PayoutToSign {
     std::string token_id;
     channels::Amount amount;
     int attempts = 0;  // signed so far (all dead)
+    // Its batch's planned_height (migration 0007); -1 for a batch planned before it.
+    std::int64_t planned_height = -1;
 };
 
 // A signed transaction of the outbox, not yet confirmed nor dead.

@@ -32,6 +32,9 @@ struct Faults {
     std::atomic<int> latency_ms{0};           // added to every call
     std::atomic<bool> paused{false};          // no blocks are produced
     std::atomic<bool> solidity_down{false};   // every solidity-port call fails UNAVAILABLE
+    // Only the solidity port's GetAccount fails UNAVAILABLE: the escrow's solidified
+    // balance cannot be read (reconciliation cannot judge) while everything else works.
+    std::atomic<bool> solidity_accounts_down{false};
     // Broadcasts processed as usual (accepted ones enter the pending pool and the log), then
     // failed with gRPC INTERNAL / UNKNOWN instead of the Return: the "maybe sent" case.
     std::atomic<double> internal_after_accept_rate{0};
