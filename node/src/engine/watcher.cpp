@@ -105,7 +105,7 @@ bool Watcher::catch_up() {
             std::copy_n(block.blockid().begin(), std::min<std::size_t>(32, block.blockid().size()),
                         id.begin());
             bool lookup_failed = false;
-            const auto changes = classify_block(
+            auto changes = classify_block(
                 m_options.rules, number, id, escrow_transfers(block, m_options.rules.escrow),
                 [&](const channels::ChannelId& cid) -> std::optional<channels::Channel> {
                     auto c = m_store->channel(cid);
@@ -120,6 +120,15 @@ bool Watcher::catch_up() {
             const auto applied = m_store->apply_block(changes);
             if (!applied)
                 return fail("block " + std::to_string(number) + ": " + applied.error().message());
+            // Top-ups whose channel intake moved on meanwhile were stored unclaimed (they are
+            // refunded): neither intake nor a watcher hears of them as top-ups.
+            for (const auto& refused : applied->refused_topups) {
+                spdlog::warn("watcher: block {}: a top-up of channel {} arrived after it left "
+                             "OPEN; recorded unclaimed (channel_not_open), to be refunded",
+                             number, refused.to_hex());
+                std::erase_if(changes.topped_up,
+                              [&](const auto& up) { return up.channel == refused; });
+            }
             // Durable now: hand the new state to intake (final deposits of the block).
             std::map<channels::ChannelId, channels::Amount> deposits;
             for (const auto& up : changes.topped_up)

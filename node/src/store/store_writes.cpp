@@ -11,9 +11,10 @@
 
 namespace btt::node {
 
-StoreResult<void> Store::apply_block(const BlockChanges& b) {
+StoreResult<Store::AppliedBlock> Store::apply_block(const BlockChanges& b) {
     return run([&](pqxx::connection& c) {
         pqxx::work txn(c);
+        AppliedBlock applied;
         // The cursor moves by exactly one block: a restart neither skips nor repeats one.
         const auto moved = txn.exec_params(
             "UPDATE chain_cursor SET block_number = $1, block_id = $2, updated_at = now() "
@@ -33,15 +34,35 @@ StoreResult<void> Store::apply_block(const BlockChanges& b) {
                 ch.expiry.value);
         }
         for (const auto& up : b.topped_up) {
+            const bool refused = std::find(applied.refused_topups.begin(),
+                                           applied.refused_topups.end(),
+                                           up.channel) != applied.refused_topups.end();
+            if (refused)
+                continue;  // a later top-up of the same channel in this block: refused too
+            // The row lock taken here holds the state until commit: intake's committer
+            // cannot move the channel between this check and the deposit it raises.
             const auto r = txn.exec_params(
                 "UPDATE channels SET deposit = $2, updated_at = now() "
-                "WHERE channel_id = $1 AND deposit < $2",
+                "WHERE channel_id = $1 AND deposit < $2 AND state = $3",
+                sql::bin(up.channel.bytes()), up.new_deposit.value(),
+                static_cast<int>(channels::ChannelState::Open));
+            if (r.affected_rows() == 1)
+                continue;
+            const auto row = txn.exec_params(
+                "SELECT state, deposit < $2 FROM channels WHERE channel_id = $1",
                 sql::bin(up.channel.bytes()), up.new_deposit.value());
-            if (r.affected_rows() != 1) {
+            if (row.empty() || !row[0][1].as<bool>())
                 throw std::runtime_error("top-up of a channel that is missing or would shrink");
-            }
+            applied.refused_topups.push_back(up.channel);  // no longer OPEN
         }
-        for (const auto& d : b.deposits) {
+        for (auto d : b.deposits) {
+            if (d.kind == DepositKind::TopUp && d.channel &&
+                std::find(applied.refused_topups.begin(), applied.refused_topups.end(),
+                          *d.channel) != applied.refused_topups.end()) {
+                d.kind = DepositKind::Unclaimed;
+                d.unclaimed_reason = channels::UnclaimedReason::ChannelNotOpen;
+                d.channel.reset();
+            }
             const auto reason = d.unclaimed_reason
                                     ? std::optional<int>(static_cast<int>(*d.unclaimed_reason))
                                     : std::nullopt;
@@ -55,6 +76,7 @@ StoreResult<void> Store::apply_block(const BlockChanges& b) {
                 d.channel ? std::optional<std::string>(d.channel->to_hex()) : std::nullopt);
         }
         txn.commit();
+        return applied;
     });
 }
 

@@ -66,6 +66,70 @@ TEST(Store, RecordsTopUpsAndUnclaimedTransfersOfABlockTogether) {
     EXPECT_TRUE(row[2].as<bool>());
 }
 
+// Issue 20, defect 3: the watcher classified a top-up against an OPEN channel, then
+// intake moved the channel to CLOSING before the block was written. The top-up must not
+// raise the deposit (a settlement plan may already count it): it is stored unclaimed,
+// channel_not_open, refundable, and named so the watcher keeps it from intake.
+TEST(Store, ATopUpLandingAfterItsChannelLeftOpenIsStoredUnclaimedNotCounted) {
+    const auto url = migrated_database();
+    Store store(url);
+    auto c = test_channel(4, 5'000'000);
+    auto other = test_channel(5, 5'000'000);
+    open_channels(store, {c, other});
+    {
+        pqxx::connection conn(url);
+        pqxx::work t(conn);
+        t.exec_params("UPDATE channels SET state = 2, close_cause = 1, settle_at = now() "
+                      "WHERE channel_id = $1",
+                      pqxx::binarystring(c.id.bytes().data(), c.id.bytes().size()));
+        t.commit();
+    }
+    BlockChanges b;
+    b.block_number = 2;
+    const auto topup = [&](const channels::Channel& ch, std::uint8_t tag, std::int64_t amount) {
+        DepositRecord d;
+        Hash32 txid{};
+        txid[0] = tag;
+        d.txid = channels::TxId(txid);
+        d.block_number = 2;
+        d.block_time = {1'750'000'000};
+        d.sender = ch.payer;
+        d.token_id = ch.token_id;
+        d.amount = amt(amount);
+        d.memo = to_bytes("btt-channel:v1:topup:" + ch.id.to_hex());
+        d.kind = DepositKind::TopUp;
+        d.channel = ch.id;
+        b.deposits.push_back(d);
+    };
+    topup(c, 0xa1, 1'000'000);  // two top-ups of the closing channel in one block ...
+    topup(c, 0xa2, 2'000'000);
+    b.topped_up.push_back({c.id, amt(6'000'000)});
+    b.topped_up.push_back({c.id, amt(8'000'000)});
+    topup(other, 0xb1, 1'000'000);  // ... and one of an open channel, which counts
+    b.topped_up.push_back({other.id, amt(6'000'000)});
+
+    const auto applied = store.apply_block(b);
+    ASSERT_TRUE(applied) << applied.error().message();
+    EXPECT_EQ(applied->refused_topups, std::vector<channels::ChannelId>{c.id});
+    EXPECT_EQ(store.channel(c.id).value()->deposit, amt(5'000'000));
+    EXPECT_EQ(store.channel(other.id).value()->deposit, amt(6'000'000));
+    EXPECT_EQ(store.cursor().value()->block_number, 2);
+    pqxx::connection conn(url);
+    pqxx::read_transaction t(conn);
+    const auto rows = t.exec(
+        "SELECT get_byte(txid, 0), outcome, unclaimed_reason, channel_id IS NULL FROM deposits "
+        "WHERE block_number = 2 ORDER BY txid");
+    ASSERT_EQ(rows.size(), 3u);
+    for (std::size_t i = 0; i < 2; ++i) {  // 0xa1, 0xa2: unclaimed channel_not_open, no channel
+        EXPECT_EQ(rows[i][1].as<int>(), static_cast<int>(DepositKind::Unclaimed));
+        EXPECT_EQ(rows[i][2].as<int>(),
+                  static_cast<int>(channels::UnclaimedReason::ChannelNotOpen));
+        EXPECT_TRUE(rows[i][3].as<bool>());
+    }
+    EXPECT_EQ(rows[2][1].as<int>(), static_cast<int>(DepositKind::TopUp));
+    EXPECT_FALSE(rows[2][3].as<bool>());
+}
+
 TEST(Store, RefusesADepositThatWouldShrinkAndWritesNothingOfThatBlock) {
     const auto url = migrated_database();
     Store store(url);

@@ -144,13 +144,22 @@ public:
     // unknown_channel, and GetChannel must find it. TODO(#12): evict long-closed channels
     // to a database lookup once memory matters more than that.
     [[nodiscard]] StoreResult<std::vector<channels::Channel>> load_channels();
-    // One channel as stored (nullopt: none), FOR UPDATE when called inside apply_block.
+    // One channel as stored (nullopt: none). A plain read: the watcher classifies a top-up
+    // against it, and apply_block decides again, in its own transaction, whether it counts.
     [[nodiscard]] StoreResult<std::optional<channels::Channel>> channel(
         const channels::ChannelId& id);
 
     // The block's deposits, new channels, deposit updates and the cursor, in one
     // transaction. Refused (nothing written) if the cursor is not at block_number - 1.
-    [[nodiscard]] StoreResult<void> apply_block(const BlockChanges& changes);
+    // A top-up counts only if its channel is OPEN in that same transaction (DESIGN §10):
+    // intake may have moved it to CLOSING or SETTLING since the watcher classified the
+    // transfer, and a deposit raised after a settlement plan would break the books. Such a
+    // top-up is stored unclaimed (channel_not_open), refunded by the next settlement
+    // window, and named in the answer so the watcher does not hand it to intake.
+    struct AppliedBlock {
+        std::vector<channels::ChannelId> refused_topups;
+    };
+    [[nodiscard]] StoreResult<AppliedBlock> apply_block(const BlockChanges& changes);
 
     // The newest receipt batch (nullopt: none yet).
     [[nodiscard]] StoreResult<std::optional<StoredBatch>> last_batch();
