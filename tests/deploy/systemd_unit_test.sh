@@ -24,6 +24,7 @@ want 'AmbientCapabilities='
 want 'ReadOnlyPaths=/etc/bttnode'
 want 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX'
 want 'SystemCallFilter=@system-service'
+want 'LimitCORE=0'  # keys and tokens never land in a core file
 grep -q '^ReadWritePaths=' "$unit" && fail "the node writes nothing to disk: no ReadWritePaths"
 echo "ok: the unit runs bttnode as user bttnode with the hardening directives"
 

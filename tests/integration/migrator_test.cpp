@@ -53,6 +53,29 @@ TEST(Migrator, AppliesEveryEmbeddedMigrationInOrderAndRecordsChecksums) {
     EXPECT_NO_THROW(btt::node::require_current_schema(conn, embedded));
 }
 
+// Issue 20, item 9: no function of the node resolves names through its caller's
+// search_path (a temporary table named receipt_batches must not stand in for ours).
+TEST(Migrator, EveryFunctionOfTheNodePinsItsSearchPath) {
+    pqxx::connection conn(pg().fresh_database());
+    (void)btt::node::migrate(conn, btt::node::embedded_migrations());
+    pqxx::read_transaction txn(conn);
+    const auto rows = txn.exec(
+        "SELECT n.nspname || '.' || p.proname, coalesce(array_to_string(p.proconfig, ' '), '') "
+        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'");
+    ASSERT_GE(rows.size(), 2u);  // intake_commit_batch and audit.utf8_or_null at least
+    bool saw_commit = false;
+    for (const auto& r : rows) {
+        const auto name = r[0].as<std::string>();
+        const auto config = r[1].as<std::string>();
+        saw_commit = saw_commit || name == "public.intake_commit_batch";
+        EXPECT_NE(config.find("search_path="), std::string::npos) << name << ": " << config;
+        EXPECT_EQ(config.find("search_path=\"$user\""), std::string::npos) << name;
+    }
+    EXPECT_TRUE(saw_commit);
+}
+
 TEST(Migrator, SecondRunAppliesNothing) {
     pqxx::connection conn(pg().fresh_database());
     (void)btt::node::migrate(conn, kTwo);

@@ -1,9 +1,46 @@
 // database.url without its password, for logs and messages (see config.h).
 #include <btt/node/app/config.h>
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace btt::node {
 
 namespace {
+
+// libpq's parameters that hold a secret (a path such as sslkey or passfile is not one).
+// libpq matches keys exactly; any case is dropped here all the same, since a mistyped key
+// still carries the secret someone meant to pass.
+bool is_secret_key(std::string_view key) {
+    std::string lower(key);
+    for (char& c : lower)
+        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return lower == "password" || lower == "sslpassword";
+}
+
+// A URI query key as libpq reads it: percent-decoded. nullopt for a broken escape (the
+// caller then refuses to show the string rather than guess).
+std::optional<std::string> percent_decoded(std::string_view s) {
+    const auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out += s[i];
+            continue;
+        }
+        if (i + 2 >= s.size() || hex(s[i + 1]) < 0 || hex(s[i + 2]) < 0)
+            return std::nullopt;
+        out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+        i += 2;
+    }
+    return out;
+}
 
 // libpq's URI form (postgresql:// or postgres://): user[:password]@ before the hosts, and
 // password=... among the parameters. A password with an unencoded '@', '/' or '?' makes
@@ -31,7 +68,10 @@ std::optional<std::string> redact_uri(std::string_view url, std::size_t scheme_l
     while (true) {
         const auto amp = query.find('&');
         const auto param = query.substr(0, amp);
-        if (param.substr(0, param.find('=')) != "password") {
+        const auto key = percent_decoded(param.substr(0, param.find('=')));
+        if (!key)
+            return std::nullopt;
+        if (!is_secret_key(*key)) {
             if (!kept.empty())
                 kept += '&';
             kept += param;
@@ -93,7 +133,7 @@ std::optional<std::string> redact_keywords(std::string_view s) {
                 i += (s[i] == '\\' && i + 1 < s.size()) ? 2u : 1u;
             }
         }
-        if (key == "password")
+        if (is_secret_key(key))
             continue;
         if (!out.empty())
             out += ' ';

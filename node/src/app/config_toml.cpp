@@ -179,6 +179,24 @@ Expected<Value, ConfigError> read_override(const Entry& e, const Override& o) {
     return wrong("unreadable value");
 }
 
+// node.listen (already checked as host:port) names a loopback address only: 127.0.0.0/8,
+// [::1] or localhost. A wildcard (0.0.0.0, [::]) or any other host is reachable from afar.
+bool is_loopback_listen(std::string_view listen) {
+    const std::string_view host = listen.substr(0, listen.rfind(':'));
+    if (host == "[::1]" || host == "localhost")
+        return true;
+    if (!host.starts_with("127."))
+        return false;
+    int dots = 0;
+    for (const char c : host) {
+        if (c == '.')
+            ++dots;
+        else if (c < '0' || c > '9')
+            return false;
+    }
+    return dots == 3;
+}
+
 Expected<Config, ConfigError> load(std::string_view text, const Source& src,
                                    const std::vector<Override>& overrides) {
     using Kind = ConfigError::Kind;
@@ -277,6 +295,18 @@ Expected<Config, ConfigError> load(std::string_view text, const Source& src,
         const char* missing = config.tls.cert_file.empty() ? "tls.cert_file" : "tls.key_file";
         return unexpected(
             ConfigError{Kind::Missing, missing, "tls.cert_file and tls.key_file go together", ""});
+    }
+    // Bearer tokens in clear text beyond this machine are tokens given away (DESIGN §10).
+    const bool tokens = !config.auth.operator_token_file.empty() ||
+                        !config.auth.auditor_token_file.empty();
+    if (tokens && config.tls.cert_file.empty() && !is_loopback_listen(config.node.listen)) {
+        return unexpected(ConfigError{
+            Kind::BadValue, "node.listen",
+            fmt::format("{} is reachable beyond this machine and role tokens are configured "
+                        "without TLS, so they would cross the network in clear: set "
+                        "tls.cert_file and tls.key_file, or listen on 127.0.0.1 or [::1]",
+                        toml_quote(config.node.listen)),
+            origin("node.listen")});
     }
     if (!config.tls.client_ca_file.empty() && config.tls.cert_file.empty()) {
         return unexpected(ConfigError{Kind::Missing, "tls.cert_file",

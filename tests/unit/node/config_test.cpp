@@ -403,6 +403,29 @@ TEST(Config, AcceptsEachRangesEdges) {
     EXPECT_TRUE(with("", {{"node.metrics_listen", ""}}));
 }
 
+// Issue 20, item 9: role tokens never cross the network in clear.
+TEST(Config, RoleTokensBeyondLoopbackNeedTls) {
+    const std::string tokens = "[auth]\noperator_token_file = \"/etc/bttnode/op.token\"\n";
+    for (const char* listen : {"0.0.0.0:50151", "[::]:50151", "10.0.0.5:50151",
+                               "node.example.com:50151", "127.0.0.1.example.com:1"}) {
+        const auto m = refusal(required_only(tokens), ConfigError::Kind::BadValue, "node.listen",
+                               {{"node.listen", listen}});
+        EXPECT_NE(m.find("tls.cert_file"), std::string::npos) << m;
+    }
+    const std::string auditor = "[auth]\nauditor_token_file = \"/etc/bttnode/au.token\"\n";
+    (void)refusal(required_only(auditor), ConfigError::Kind::BadValue, "node.listen",
+                  {{"node.listen", "0.0.0.0:50151"}});
+    // Loopback, TLS, or no token at all: accepted.
+    for (const char* listen : {"127.0.0.1:50151", "127.1.2.3:0", "[::1]:50151", "localhost:1"}) {
+        const auto r = load_config(required_only(tokens), {{"node.listen", listen}});
+        EXPECT_TRUE(r) << listen << ": " << r.error().message();
+    }
+    EXPECT_TRUE(load_config(required_only(tokens + "[tls]\ncert_file = \"/c.pem\"\nkey_file = "
+                                          "\"/k.pem\"\n"),
+                            {{"node.listen", "0.0.0.0:50151"}}));
+    EXPECT_TRUE(load_config(required_only(), {{"node.listen", "0.0.0.0:50151"}}));
+}
+
 TEST(Config, TlsKeysGoTogetherAndClientCertificatesNeedTls) {
     const std::string base = required_only();
     const auto only_cert = load_config(base + "[tls]\ncert_file = \"/c.pem\"\n", {});
@@ -522,6 +545,31 @@ TEST(Config, DatabaseUrlsLoseTheirPasswordInMessages) {
     EXPECT_EQ(redact_database_url("host=db password='unterminated"),
               "(unparsed connection string)");
     EXPECT_EQ(redact_database_url("not a conninfo"), "(unparsed connection string)");
+}
+
+// Issue 20, item 9: every libpq parameter holding a secret, however its key is spelled.
+TEST(Config, DatabaseUrlsLoseEverySecretParameterEvenPercentEncoded) {
+    using btt::node::redact_database_url;
+    EXPECT_EQ(redact_database_url("postgresql://h/db?sslpassword=k3y&sslmode=verify-full"),
+              "postgresql://h/db?sslmode=verify-full");
+    // libpq percent-decodes query keys: "pass%77ord" is password, "%73slpassword" sslpassword.
+    EXPECT_EQ(redact_database_url("postgresql://h/db?pass%77ord=s3cret&application_name=x"),
+              "postgresql://h/db?application_name=x");
+    EXPECT_EQ(redact_database_url("postgresql://h/db?%73slpassword=s3cret"), "postgresql://h/db");
+    // libpq would refuse "Password" as a key, but it still holds what was meant as one.
+    EXPECT_EQ(redact_database_url("postgresql://h/db?%50assword=s3cret"), "postgresql://h/db");
+    EXPECT_EQ(redact_database_url("host=db PASSWORD=s3cret"), "host=db");
+    // A broken escape in a key: libpq refuses the string; so do we, showing nothing.
+    EXPECT_EQ(redact_database_url("postgresql://h/db?pass%7=s3cret"),
+              "(unparsed connection string)");
+    EXPECT_EQ(redact_database_url("host=db sslpassword=k3y sslkey=/etc/k.pem"),
+              "host=db sslkey=/etc/k.pem");
+    for (const char* url : {"postgresql://h/db?sslpassword=k3y", "postgresql://h/db?pass%77ord=s3cret",
+                            "host=db sslpassword='k3y'"}) {
+        const auto shown = redact_database_url(url);
+        EXPECT_EQ(shown.find("k3y"), std::string::npos) << shown;
+        EXPECT_EQ(shown.find("s3cret"), std::string::npos) << shown;
+    }
 }
 
 // ---- key files ----
