@@ -1,6 +1,12 @@
 // One WatchChannel call (DESIGN §9): the channel's events, live, as they are committed.
 // NOT_FOUND for an unknown channel; the call ends OK after the `closed` event, and with
-// RESOURCE_EXHAUSTED if the client reads too slowly to keep up (the queue is bounded).
+// RESOURCE_EXHAUSTED if the client reads too slowly to keep up (the queue is bounded) or
+// the node's event bus had to drop some of the channel's events.
+//
+// Lifetime: two things may still touch the reactor after gRPC is done with it, the
+// channel lookup's answer and (until unsubscribe returns) the bus; the reactor is deleted
+// by whichever of OnDone and the lookup's answer comes last, so no gRPC thread waits.
+#include <atomic>
 #include <deque>
 #include <mutex>
 
@@ -22,7 +28,7 @@ class WatchStream final : public grpc::ServerWriteReactor<v1::ChannelEvent> {
 public:
     WatchStream(EventBus& bus, Intake& intake, const channels::ChannelId& id) : m_bus(bus) {
         // Subscribe before looking the channel up, so nothing between the two is missed.
-        m_handle = m_bus.subscribe(id, [this](const ChannelEvent& e) { enqueue(e); });
+        m_handle = m_bus.subscribe(id, [this](const ChannelEvent* e) { enqueue(e); });
         intake.lookup(id, [this](std::optional<channels::Channel> c) { looked_up(c.has_value()); });
     }
 
@@ -63,11 +69,7 @@ public:
 
     void OnDone() override {
         m_bus.unsubscribe(m_handle);  // after this, no listener call can reach us
-        std::unique_lock lock(m_mutex);
-        // The lookup's answer may still be on its way: it must find us alive.
-        m_lookup_cv.wait(lock, [&] { return m_looked_up; });
-        lock.unlock();
-        delete this;
+        release();
     }
 
 private:
@@ -84,14 +86,36 @@ private:
             if (next == nullptr)
                 done = finish_now();
         }
-        m_lookup_cv.notify_all();
         if (next != nullptr)
             StartWrite(next);
         if (done)
             Finish(*done);
+        release();  // nothing below may touch the reactor
     }
 
-    void enqueue(const ChannelEvent& e) {
+    // The last of OnDone and the lookup's answer deletes the reactor.
+    void release() {
+        if (m_holders.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            delete this;
+    }
+
+    void enqueue(const ChannelEvent* event) {
+        if (event == nullptr) {
+            std::optional<grpc::Status> done;
+            {
+                std::lock_guard lock(m_mutex);
+                if (m_end)
+                    return;
+                m_end = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                     "events of this channel were dropped (the node's event "
+                                     "queue was full); watch again");
+                done = finish_now();
+            }
+            if (done)
+                Finish(*done);
+            return;
+        }
+        const ChannelEvent& e = *event;
         v1::ChannelEvent out;
         out.set_channel_id(str(e.channel.bytes()));
         out.set_kind(e.kind);
@@ -143,8 +167,8 @@ private:
 
     EventBus& m_bus;
     std::uint64_t m_handle = 0;
+    std::atomic<int> m_holders{2};  // OnDone and the lookup's answer
     std::mutex m_mutex;
-    std::condition_variable m_lookup_cv;
     std::deque<v1::ChannelEvent> m_out;
     std::optional<grpc::Status> m_end;
     bool m_looked_up = false;
