@@ -80,6 +80,18 @@ std::string ConservationError::message() const {
            (detail.empty() ? "" : " (" + detail + ")");
 }
 
+std::string Total::to_string() const {
+    __extension__ typedef unsigned __int128 Magnitude;
+    const bool negative = m_value < 0;
+    Magnitude v = negative ? static_cast<Magnitude>(-(m_value + 1)) + 1 : static_cast<Magnitude>(m_value);
+    std::string digits;
+    do {
+        digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+        v /= 10;
+    } while (v != 0);
+    return negative ? "-" + digits : digits;
+}
+
 namespace {
 
 using K = ConservationError::Kind;
@@ -91,16 +103,12 @@ Unexpected<ConservationError> fail(K kind, std::string detail) {
     return unexpected(ConservationError{kind, std::move(detail)});
 }
 
-[[nodiscard]] bool add(Amount& into, Amount more) {
-    const auto sum = into.checked_add(more);
-    if (!sum)
-        return false;
-    into = *sum;
-    return true;
-}
-
 std::string num(Amount a) {
     return std::to_string(a.value());
+}
+
+std::string num(const Total& t) {
+    return t.to_string();
 }
 
 std::string channel_ref(const ChannelId& id) {
@@ -157,10 +165,7 @@ Expected<std::map<std::string, Books>, ConservationError> check_conservation(
                                                     num(c.accepted) + " > deposit " +
                                                     num(c.deposit));
         }
-        if (!add(books[c.token_id].deposits, c.deposit)) {
-            return fail(K::Overflow,
-                        "deposits of " + token_ref(c.token_id) + " at " + channel_ref(c.id));
-        }
+        books[c.token_id].deposits.add(c.deposit);
     }
 
     // Settlements: one per SETTLING or CLOSED channel at most, each split adding up to its
@@ -201,22 +206,19 @@ Expected<std::map<std::string, Books>, ConservationError> check_conservation(
                                             std::to_string(s.fee_bps) + " bps of " +
                                             num(s.accepted));
         }
-        if (!add(books[c.token_id].fees, s.fee)) {
-            return fail(K::Overflow, "fees of " + token_ref(c.token_id) + " at " + ref);
-        }
+        books[c.token_id].fees.add(s.fee);
     }
 
     // Unclaimed transfers: totalled apart from the deposits.
     std::map<TxId, const StoredUnclaimed*> transfer_by_id;
-    std::map<std::string, Amount> planned_unclaimed;
+    std::map<std::string, Total> planned_unclaimed;
     for (const StoredUnclaimed& u : unclaimed) {
         const std::string ref = transfer_ref(u.transfer);
         if (!transfer_by_id.emplace(u.transfer, &u).second)
             return fail(K::DoubleContribution, ref + " stored twice");
-        if (!add(books[u.token_id].unclaimed, u.amount) ||
-            (u.refund_planned && !add(planned_unclaimed[u.token_id], u.amount))) {
-            return fail(K::Overflow, "unclaimed of " + token_ref(u.token_id) + " at " + ref);
-        }
+        books[u.token_id].unclaimed.add(u.amount);
+        if (u.refund_planned)
+            planned_unclaimed[u.token_id].add(u.amount);
     }
 
     // Payouts: each contribution traced to its stored source, then the payout's sum; payee
@@ -228,7 +230,7 @@ Expected<std::map<std::string, Books>, ConservationError> check_conservation(
         const std::string pref = payout_ref(p);
         if (!payout_ids.insert(p.id).second)
             return fail(K::DoubleContribution, pref + " stored twice");
-        Amount sum;
+        Total sum;
         for (const StoredContribution& c : p.contributions) {
             switch (c.role) {
                 case PayoutRole::PayeeShare:
@@ -265,10 +267,7 @@ Expected<std::map<std::string, Books>, ConservationError> check_conservation(
                                         num(c.amount) + ", settled " + num(owed));
                     }
                     Books& b = books[ch.token_id];
-                    if (!add(is_payee ? b.payee_payouts : b.refunds, c.amount)) {
-                        return fail(K::Overflow, std::string(role_name(c.role)) + "s of " +
-                                                     token_ref(ch.token_id));
-                    }
+                    (is_payee ? b.payee_payouts : b.refunds).add(c.amount);
                     break;
                 }
                 case PayoutRole::UnclaimedRefund: {
@@ -300,16 +299,13 @@ Expected<std::map<std::string, Books>, ConservationError> check_conservation(
                         return fail(K::ContributionMismatch,
                                     pref + ": " + ref + " is not marked refund_planned");
                     }
-                    if (!add(books[t.token_id].unclaimed_refunds, c.amount)) {
-                        return fail(K::Overflow, "unclaimed refunds of " + token_ref(t.token_id));
-                    }
+                    books[t.token_id].unclaimed_refunds.add(c.amount);
                     break;
                 }
             }
-            if (!add(sum, c.amount))
-                return fail(K::Overflow, pref + ": sum of contributions");
+            sum.add(c.amount);
         }
-        if (sum != p.amount) {
+        if (!(sum == p.amount)) {
             return fail(K::PayoutSumMismatch,
                         pref + ": amount " + num(p.amount) + ", contributions " + num(sum));
         }
@@ -319,27 +315,22 @@ Expected<std::map<std::string, Books>, ConservationError> check_conservation(
     for (const LedgerChannel& c : channels) {
         if (settlement_of.count(c.id) != 0)
             continue;
-        if (!add(books[c.token_id].held, c.deposit))
-            return fail(K::Overflow, "held of " + token_ref(c.token_id));
+        books[c.token_id].held.add(c.deposit);
     }
 
     // The identity, from the totals alone: a settled channel whose payout was never stored
     // (or lost a contribution) passes every row check above and is caught only here.
     for (const auto& [token, b] : books) {
-        Amount out;
-        if (!add(out, b.payee_payouts) || !add(out, b.fees) || !add(out, b.refunds) ||
-            !add(out, b.held)) {
-            return fail(K::Overflow, "outflows of " + token_ref(token));
-        }
-        if (out != b.deposits) {
+        const Total out = b.payee_payouts.plus(b.fees).plus(b.refunds).plus(b.held);
+        if (!(out == b.deposits)) {
             return fail(K::BooksUnbalanced, token_ref(token) + ": deposits " + num(b.deposits) +
                                                 " != payee payouts " + num(b.payee_payouts) +
                                                 " + fees " + num(b.fees) + " + refunds " +
                                                 num(b.refunds) + " + held " + num(b.held));
         }
         const auto planned = planned_unclaimed.find(token);
-        const Amount want = planned == planned_unclaimed.end() ? Amount{} : planned->second;
-        if (b.unclaimed_refunds != want || b.unclaimed_refunds > b.unclaimed) {
+        const Total want = planned == planned_unclaimed.end() ? Total{} : planned->second;
+        if (!(b.unclaimed_refunds == want) || b.unclaimed_refunds > b.unclaimed) {
             return fail(K::BooksUnbalanced, token_ref(token) + ": unclaimed refunds " +
                                                 num(b.unclaimed_refunds) + " != planned " +
                                                 num(want) + " (of " + num(b.unclaimed) +

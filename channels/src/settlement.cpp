@@ -39,21 +39,22 @@ namespace {
 
 using NetKey = std::tuple<tron::TronAddress, std::string>;
 
-Expected<void, SettlementError> add_to(std::map<NetKey, PlannedPayout>& net,
-                                       const tron::TronAddress& recipient,
-                                       const std::string& token, Contribution c) {
-    if (c.amount.is_zero()) return {};
-    auto [it, inserted] = net.try_emplace(NetKey{recipient, token});
-    PlannedPayout& p = it->second;
-    if (inserted) {
-        p.recipient = recipient;
-        p.token_id = token;
+// Nets `c` into the recipient's payout of `token`. When the sum would pass what one
+// TransferAsset can carry (INT64_MAX), the share starts another payout to the same
+// recipient instead: anyone can send the escrow a self-issued token in amounts near 2^63,
+// and refusing the whole plan would stop every payout (DESIGN §10).
+void add_to(std::map<NetKey, std::vector<PlannedPayout>>& net, const tron::TronAddress& recipient,
+            const std::string& token, Contribution c) {
+    if (c.amount.is_zero()) return;
+    auto& payouts = net[NetKey{recipient, token}];
+    if (payouts.empty() || !payouts.back().amount.checked_add(c.amount)) {
+        payouts.emplace_back();
+        payouts.back().recipient = recipient;
+        payouts.back().token_id = token;
     }
-    const auto sum = p.amount.checked_add(c.amount);
-    if (!sum) return unexpected(SettlementError::Overflow);
-    p.amount = *sum;
+    PlannedPayout& p = payouts.back();
+    p.amount = *p.amount.checked_add(c.amount);
     p.contributions.push_back(std::move(c));
-    return {};
 }
 
 }  // namespace
@@ -63,7 +64,7 @@ Expected<SettlementPlan, SettlementError> plan_settlement(std::span<const Channe
                                                           std::uint32_t fee_bps) {
     if (fee_bps > 10'000) return unexpected(SettlementError::BadFeeRate);
     SettlementPlan plan;
-    std::map<NetKey, PlannedPayout> net;
+    std::map<NetKey, std::vector<PlannedPayout>> net;
     std::set<ChannelId> seen_channels;
     for (const Channel& c : channels) {
         if (c.state != ChannelState::Settling) return unexpected(SettlementError::ChannelNotSettling);
@@ -75,27 +76,20 @@ Expected<SettlementPlan, SettlementError> plan_settlement(std::span<const Channe
         const auto fee_sum = fees.checked_add(split->fee);
         if (!fee_sum) return unexpected(SettlementError::Overflow);
         fees = *fee_sum;
-        if (auto r = add_to(net, c.payee, c.token_id,
-                            {PayoutRole::PayeeShare, c.id, std::nullopt, split->payee_amount});
-            !r) {
-            return unexpected(r.error());
-        }
-        if (auto r = add_to(net, c.payer, c.token_id,
-                            {PayoutRole::PayerRefund, c.id, std::nullopt, split->refund});
-            !r) {
-            return unexpected(r.error());
-        }
+        add_to(net, c.payee, c.token_id,
+               {PayoutRole::PayeeShare, c.id, std::nullopt, split->payee_amount});
+        add_to(net, c.payer, c.token_id,
+               {PayoutRole::PayerRefund, c.id, std::nullopt, split->refund});
     }
     std::set<TxId> seen_refunds;
     for (const UnclaimedRefund& u : refunds) {
         if (!seen_refunds.insert(u.transfer).second) return unexpected(SettlementError::DuplicateRefund);
-        if (auto r = add_to(net, u.to, u.token_id,
-                            {PayoutRole::UnclaimedRefund, std::nullopt, u.transfer, u.amount});
-            !r) {
-            return unexpected(r.error());
-        }
+        add_to(net, u.to, u.token_id,
+               {PayoutRole::UnclaimedRefund, std::nullopt, u.transfer, u.amount});
     }
-    for (auto& [key, payout] : net) plan.payouts.push_back(std::move(payout));
+    for (auto& [key, payouts] : net) {
+        for (auto& payout : payouts) plan.payouts.push_back(std::move(payout));
+    }
     return plan;
 }
 

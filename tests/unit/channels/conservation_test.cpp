@@ -442,24 +442,38 @@ TEST_F(Conservation, CatchesAChannelPaidBeforeItSettles) {
     expect_refused(m, K::OpenChannelPaid, channel_id(0x04).to_hex());
 }
 
-TEST_F(Conservation, CatchesSumsPastInt64Max) {
-    {  // one deposit edited to INT64_MAX: the token's deposits overflow
+// Issue 20, defect 2: totals are 128-bit. Anyone can send the escrow amounts near 2^63 of
+// a self-issued token; summed in int64, two of them stopped the books (and every payout)
+// for good. A single row's own sums are still int64 and still refused past INT64_MAX.
+TEST_F(Conservation, TotalsPastInt64MaxBalanceAndOnlyARowsOwnSumOverflows) {
+    {  // two unclaimed transfers of a foreign token, each INT64_MAX: no overflow
         StoredLedger l = m_ledger;
-        channel_row(l, 0x05).deposit = amt(Amount::kMax);
-        expect_refused(l, K::Overflow, kBtt);
+        l.unclaimed.push_back({tx(0x51), carol(), "9999999", amt(Amount::kMax), false});
+        l.unclaimed.push_back({tx(0x52), carol(), "9999999", amt(Amount::kMax), false});
+        const auto books = l.check();
+        ASSERT_TRUE(books) << books.error().message();
+        EXPECT_EQ(books->at("9999999").unclaimed.to_string(), "18446744073709551614");
+        EXPECT_EQ(books->at(kBtt).deposits, amt(28'000'000));  // the settled token unaffected
     }
-    {  // a payee share edited to INT64_MAX: payee_amount + fee overflows
+    {  // channels whose deposits sum past INT64_MAX, held: the identity holds in 128 bits
+        const std::vector<Channel> cs = {
+            make(0x31, alice(), bob(), kOther, Amount::kMax, 0, ChannelState::Open),
+            make(0x32, carol(), bob(), kOther, Amount::kMax, 5, ChannelState::Open)};
+        StoredLedger l;
+        l.set_channels(cs);
+        const auto books = l.check();
+        ASSERT_TRUE(books) << books.error().message();
+        EXPECT_EQ(books->at(kOther).held.to_string(), "18446744073709551614");
+        EXPECT_EQ(books->at(kOther).held, books->at(kOther).deposits);
+    }
+    {  // a payee share edited to INT64_MAX: that row's payee_amount + fee overflows
         StoredLedger l = m_ledger;
         settlement_row(l, 0x01).payee_amount = amt(Amount::kMax);
         expect_refused(l, K::Overflow, channel_id(0x01).to_hex());
     }
-    {  // an unclaimed transfer edited to INT64_MAX: the token's unclaimed total overflows
-        StoredLedger l = m_ledger;
-        unclaimed_row(l, 0x11).amount = amt(Amount::kMax);
-        expect_refused(l, K::Overflow, kBtt);
-    }
     {  // a payer refund and an unclaimed refund, each INT64_MAX - 1 and each right on its
-       // own, netted into one payout (the planner refuses this; a tampered row could not)
+       // own, netted into one payout of INT64_MAX - 1 (the planner refuses this; a tampered
+       // row could not): the contributions' 128-bit sum is not the payout's amount
         const std::vector<Channel> cs = {
             make(0x21, alice(), bob(), kBtt, Amount::kMax - 1, 0, ChannelState::Settling)};
         StoredLedger l;
@@ -475,7 +489,7 @@ TEST_F(Conservation, CatchesSumsPastInt64Max) {
         ASSERT_TRUE(l.check());
         l.payouts.pop_back();
         l.payouts[0].contributions.push_back(unclaimed);
-        expect_refused(l, K::Overflow, "payout 1");
+        expect_refused(l, K::PayoutSumMismatch, "payout 1");
     }
 }
 

@@ -114,8 +114,41 @@ TEST(Settlement, RefusesWhatCannotBeSettled) {
     Channel over = settling(10, 11, 1);
     EXPECT_EQ(plan_settlement(std::vector<Channel>{over}, {}, 0).error(), SettlementError::ProofExceedsDeposit);
     EXPECT_EQ(plan_settlement(std::vector<Channel>{twice}, {}, 10'001).error(), SettlementError::BadFeeRate);
-    std::vector<Channel> huge = {settling(Amount::kMax, Amount::kMax, 1), settling(Amount::kMax, Amount::kMax, 2)};
-    EXPECT_EQ(plan_settlement(huge, {}, 0).error(), SettlementError::Overflow);
+}
+
+// Issue 20, defect 2: shares to one recipient that sum past INT64_MAX are split over more
+// than one payout, never a plan refused (which stopped every payout of every window).
+TEST(Settlement, SharesPastInt64MaxToOneRecipientBecomeSeveralPayouts) {
+    std::vector<Channel> huge = {settling(Amount::kMax, Amount::kMax, 1),
+                                 settling(Amount::kMax, Amount::kMax, 2)};
+    const auto plan = plan_settlement(huge, {}, 0);
+    ASSERT_TRUE(plan);
+    ASSERT_EQ(plan->payouts.size(), 2u);
+    for (const auto& p : plan->payouts) {
+        EXPECT_EQ(p.recipient, huge[0].payee);
+        EXPECT_EQ(p.amount, amt(Amount::kMax));
+        EXPECT_EQ(p.contributions.size(), 1u);
+    }
+    // Unclaimed transfers of a self-issued token from one sender, each near 2^63.
+    std::vector<UnclaimedRefund> strays;
+    for (std::uint8_t i = 1; i <= 3; ++i) {
+        btt::Hash32 h{};
+        h[0] = i;
+        strays.push_back({TxId(h), huge[0].payer, "7777777", amt(Amount::kMax - 1)});
+    }
+    const auto refunds = plan_settlement({}, strays, 0);
+    ASSERT_TRUE(refunds);
+    ASSERT_EQ(refunds->payouts.size(), 3u);
+    std::int64_t contributions = 0;
+    for (const auto& p : refunds->payouts) {
+        EXPECT_EQ(p.amount, amt(Amount::kMax - 1));
+        contributions += static_cast<std::int64_t>(p.contributions.size());
+    }
+    EXPECT_EQ(contributions, 3);
+    // Small shares still net into one.
+    std::vector<UnclaimedRefund> small = strays;
+    for (auto& u : small) u.amount = amt(5);
+    EXPECT_EQ(plan_settlement({}, small, 0)->payouts.size(), 1u);
 }
 
 }  // namespace

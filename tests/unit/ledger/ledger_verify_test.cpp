@@ -38,10 +38,10 @@ TEST(LedgerVerify, AConsistentLedgerPassesWithBalancedBooks) {
     EXPECT_EQ(r->records.at("proof"), 6u);
     EXPECT_EQ(r->records.at("batch"), 3u);
     const auto& b = r->books.at("1002000");
-    EXPECT_EQ(b.deposits_in.value(), 1'000'000 + 2'000'000 + 500'000 + 7);
-    EXPECT_EQ(b.paid_out.value(), 693 + 1'499'300 + 7);
-    EXPECT_EQ(b.fees.value(), 7);
-    EXPECT_EQ(b.still_held.value(), 2'000'000);  // carol's open channel
+    EXPECT_EQ(b.deposits_in.to_string(), std::to_string(1'000'000 + 2'000'000 + 500'000 + 7));
+    EXPECT_EQ(b.paid_out.to_string(), std::to_string(693 + 1'499'300 + 7));
+    EXPECT_EQ(b.fees.to_string(), "7");
+    EXPECT_EQ(b.still_held.to_string(), "2000000");  // carol's open channel
 }
 
 TEST(LedgerVerify, PassesAfterAJsonlRoundTrip) {
@@ -199,6 +199,31 @@ TEST(LedgerVerify, APlannedRefundWithoutItsPayoutNamesTheDeposit) {
     at<DepositRecord>(ledger, 5).refund_batch_id.reset();
     std::get<HeaderRecord>(ledger.front()).records = ledger.size() - 1;
     EXPECT_TRUE(verify_ledger(ledger).has_value());
+}
+
+// Issue 20, defect 2: a stranger's self-issued token sent in amounts near 2^63 is held for
+// the operator; the ledger stays verifiable (128-bit totals), its books balance apart.
+TEST(LedgerVerify, ForeignTransfersSummingPastInt64MaxStillVerify) {
+    auto ledger = sample_ledger();
+    std::vector<Record> strays;
+    for (std::uint8_t i = 1; i <= 2; ++i) {
+        Hash32 h{};
+        h[0] = 0xf0;
+        h[1] = i;
+        auto d = deposit(channels::TxId(h), testkit::carol(), channels::Amount::kMax, 14,
+                         DepositOutcome::Unclaimed, std::nullopt, "");
+        d.token_id = "7777777";
+        d.unclaimed_reason = "wrong_token";
+        d.refund_batch_id.reset();
+        strays.emplace_back(d);
+    }
+    ledger.insert(ledger.begin() + 5, strays.begin(), strays.end());  // after the deposits
+    std::get<HeaderRecord>(ledger.front()).records = ledger.size() - 1;
+    const auto r = verify_ledger(ledger);
+    ASSERT_TRUE(r.has_value()) << r.error().message();
+    EXPECT_EQ(r->books.at("7777777").deposits_in.to_string(), "18446744073709551614");
+    EXPECT_EQ(r->books.at("7777777").still_held.to_string(), "18446744073709551614");
+    EXPECT_EQ(r->books.at("1002000").still_held.to_string(), "2000000");
 }
 
 TEST(LedgerVerify, APayeeRewrittenEverywhereIsCaughtByTheFundingMemo) {

@@ -291,10 +291,10 @@ void verify_file(Context& ctx, const VerifyOptions& o) {
     ctx.out.add("records", records);
     nlohmann::json books = nlohmann::json::object();
     for (const auto& [token, b] : summary->books) {
-        books[token] = {{"deposits_in", std::to_string(b.deposits_in.value())},
-                        {"paid_out", std::to_string(b.paid_out.value())},
-                        {"fees", std::to_string(b.fees.value())},
-                        {"still_held", std::to_string(b.still_held.value())}};
+        books[token] = {{"deposits_in", b.deposits_in.to_string()},
+                        {"paid_out", b.paid_out.to_string()},
+                        {"fees", b.fees.to_string()},
+                        {"still_held", b.still_held.to_string()}};
     }
     ctx.out.add("books", books);
 }

@@ -93,15 +93,39 @@ struct StoredUnclaimed {
     bool refund_planned = false;  // a stored payout refunds it
 };
 
+// A per-token total of stored amounts, in 128 bits (DESIGN §10): each row is at most
+// 2^63-1, so no number of rows the database can hold makes it wrap. Anyone can send the
+// escrow a self-issued token in amounts near 2^63; summed in int64 two such transfers
+// would stop the books, and every payout with them, for good.
+class Total {
+public:
+    constexpr Total() = default;
+    constexpr void add(Amount a) { m_value += a.value(); }
+    [[nodiscard]] constexpr Total plus(const Total& other) const {
+        Total t = *this;
+        t.m_value += other.m_value;
+        return t;
+    }
+    [[nodiscard]] constexpr bool operator==(const Total& o) const { return m_value == o.m_value; }
+    [[nodiscard]] constexpr bool operator<(const Total& o) const { return m_value < o.m_value; }
+    [[nodiscard]] constexpr bool operator>(const Total& o) const { return o < *this; }
+    [[nodiscard]] constexpr bool operator==(Amount a) const { return m_value == a.value(); }
+    // The decimal digits (a total may exceed what an Amount holds).
+    [[nodiscard]] std::string to_string() const;
+
+private:
+    __extension__ __int128 m_value = 0;
+};
+
 // Per token. deposits = payee_payouts + fees + refunds + held always holds in a result.
 struct Books {
-    Amount deposits;           // every channel's deposit
-    Amount payee_payouts;      // PayeeShare contributions
-    Amount fees;               // stored settlement fees (kept by the operator)
-    Amount refunds;            // PayerRefund contributions
-    Amount held;               // deposits of channels with no settlement yet
-    Amount unclaimed;          // every unclaimed transfer; outside the equation
-    Amount unclaimed_refunds;  // UnclaimedRefund contributions (<= unclaimed)
+    Total deposits;           // every channel's deposit
+    Total payee_payouts;      // PayeeShare contributions
+    Total fees;               // stored settlement fees (kept by the operator)
+    Total refunds;            // PayerRefund contributions
+    Total held;               // deposits of channels with no settlement yet
+    Total unclaimed;          // every unclaimed transfer; outside the equation
+    Total unclaimed_refunds;  // UnclaimedRefund contributions (<= unclaimed)
 };
 
 struct ConservationError {
@@ -121,7 +145,8 @@ struct ConservationError {
                                // token, or refunds a transfer not marked refund_planned
         WrongRecipient,        // a contribution sits in a payout to someone else
         OpenChannelPaid,       // an OPEN or CLOSING channel has a settlement
-        Overflow,              // a sum passes INT64_MAX
+        Overflow,              // a row's own sum (payee_amount + fee + refund) passes
+                               // INT64_MAX; totals are 128-bit and never overflow
         BooksUnbalanced,       // the per-token identity, or the unclaimed refunds, do not hold
     };
     Kind kind;

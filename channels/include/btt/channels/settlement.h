@@ -3,8 +3,10 @@
 // refund, the on-chain payouts of one settlement window. Each channel pays its payee
 // accepted - fee and refunds its payer deposit - accepted; fee = floor(accepted * bps /
 // 10000) stays with the operator. Payouts to the same (recipient, token) are netted into
-// one transfer; zero amounts are dropped; every payout records which channel or transfer
-// contributed what, so auditors can re-add it. All arithmetic is checked.
+// one transfer (into more than one only where the sum would pass INT64_MAX, which no
+// input may turn into a plan that cannot be made); zero amounts are dropped; every payout
+// records which channel or transfer contributed what, so auditors can re-add it. All
+// arithmetic is checked.
 // Leaves to node/: choosing which channels are due, building/signing/broadcasting the
 // TransferAsset transactions, and marking channels CLOSED when payouts confirm.
 
@@ -62,7 +64,7 @@ enum class SettlementError {
     DuplicateChannel,     // the same channel twice in one plan
     DuplicateRefund,      // the same unclaimed transfer twice
     BadFeeRate,           // bps > 10000
-    Overflow,             // a netted sum passes INT64_MAX
+    Overflow,             // a token's fees sum past INT64_MAX
 };
 
 [[nodiscard]] const char* error_token(SettlementError e) noexcept;

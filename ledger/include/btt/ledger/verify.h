@@ -42,6 +42,7 @@
 #include <string>
 
 #include <btt/base/expected.h>
+#include <btt/channels/conservation.h>
 #include <btt/ledger/records.h>
 
 namespace btt::ledger {
@@ -57,11 +58,13 @@ struct VerifyFailure {
 };
 
 // Per token, after a passing check.
+// 128-bit totals (channels::Total): a stranger's self-issued token in amounts near 2^63
+// must not make a ledger unverifiable.
 struct TokenBooks {
-    channels::Amount deposits_in;  // every transfer to the escrow in this token
-    channels::Amount paid_out;     // every payout (planned, signed or confirmed)
-    channels::Amount fees;         // settlement fees kept by the operator
-    channels::Amount still_held;   // unsettled channels, unrefunded unclaimed, held transfers
+    channels::Total deposits_in;  // every transfer to the escrow in this token
+    channels::Total paid_out;     // every payout (planned, signed or confirmed)
+    channels::Total fees;         // settlement fees kept by the operator
+    channels::Total still_held;   // unsettled channels, unrefunded unclaimed, held transfers
 };
 
 struct VerifySummary {
