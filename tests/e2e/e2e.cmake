@@ -22,6 +22,11 @@ add_executable(e2e_tests
 target_compile_definitions(e2e_tests PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>"
     BTTLOAD_EXE="$<TARGET_FILE:bttload>" BTTCTL_EXE="$<TARGET_FILE:bttctl>")
 add_dependencies(e2e_tests bttnode bttload bttctl)
+if(BTT_TEST_HOOKS)
+    target_compile_definitions(e2e_tests PRIVATE BTT_TEST_HOOKS=1)
+else()
+    message(STATUS "BTT_TEST_HOOKS is off: the crash-at-step e2e tests will skip (tools/test turns it on)")
+endif()
 target_link_libraries(e2e_tests PRIVATE btt_e2e_rig btt_testkit btt_trondev btt_tron_client btt_tron_io
     btt_channels btt_tron btt_proto_api gRPC::grpc++ GTest::gtest PkgConfig::PQXX
     nlohmann_json::nlohmann_json)

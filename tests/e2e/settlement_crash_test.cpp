@@ -145,6 +145,9 @@ struct Story {
 class CrashAtStep : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CrashAtStep, ThePayoutPipelineResumesFromTheDatabaseAndPaysEachRecipientOnce) {
+#ifndef BTT_TEST_HOOKS
+    GTEST_SKIP() << "bttnode was built without BTT_TEST_HOOKS: it has no crash points";
+#endif
     NodeRig rig(fast());
     rig.start_node();
     Story story;

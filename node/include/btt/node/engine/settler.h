@@ -119,7 +119,8 @@ private:
 };
 
 // Test hook for crash tests: when the environment variable BTT_TEST_CRASH_AT names this
-// step, the process aborts here (as kill -9 would, but at an exact point).
+// step, the process aborts here (as kill -9 would, but at an exact point). Only in a
+// build with -DBTT_TEST_HOOKS=ON (tools/test); elsewhere it does nothing.
 void crash_point(const char* step);
 
 }  // namespace btt::node
