@@ -35,7 +35,30 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
     return n;
 }
 
+// Waits (bounded by `within`) until the node's log holds `needle` at least `at_least` times.
+bool wait_log(NodeRig& rig, const std::string& needle, std::size_t at_least,
+              std::chrono::seconds within = std::chrono::seconds(30)) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    while (occurrences(rig.node_log(), needle) < at_least &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return occurrences(rig.node_log(), needle) >= at_least;
+}
+
+// Waits (bounded) for a PLANNED payout: only once one is due is "nothing signed" a finding
+// rather than "nothing to sign yet".
+bool wait_planned_payout(NodeRig& rig) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (rig.db_int("SELECT count(*) FROM payouts WHERE state = 1") == 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return rig.db_int("SELECT count(*) FROM payouts WHERE state = 1") > 0;
+}
+
 // `channel_keys`: more [channels] lines.
+
 RigOptions fast(const std::string& channel_keys = "") {
     RigOptions o;
     o.extra_config = "fee_bps = 100\n" + channel_keys + "[settlement]\nwindow_s = 1\npayout_expiration_s = 3\n";
@@ -119,21 +142,11 @@ struct Story {
                   rig.db_int("SELECT count(*) FROM payouts"));
         EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts WHERE state = 1"), 0);
         // And the auditor's view agrees: bttctl reads the database and the solidity node
-        // itself. Retried briefly: the node's watcher may be a block behind the solid head.
-        std::string out;
-        for (int i = 0; i < 50; ++i) {
-            out.clear();
-            FILE* p = popen((std::string(BTTCTL_EXE) + " --json audit reconcile --config " +
-                             rig.config_path() + " 2>/dev/null").c_str(), "r");
-            char buf[512];
-            while (p != nullptr && std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-            const int status = p != nullptr ? pclose(p) : -1;
-            if (WIFEXITED(status) && WEXITSTATUS(status) != 3) {
-                EXPECT_EQ(WEXITSTATUS(status), 0) << out;
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
+        // itself, and waits by itself for a watcher a block behind the solid head.
+        const auto [status, out] = run_command(std::string(BTTCTL_EXE) +
+                                               " --json audit reconcile --config " +
+                                               rig.config_path() + " 2>/dev/null");
+        EXPECT_EQ(status, 0) << out;
         const auto j = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
         ASSERT_TRUE(j.is_object()) << out;
         EXPECT_EQ(j.value("deficit", ""), "0") << out;
@@ -244,31 +257,14 @@ TEST(SettlementReconcile, ADeficitStopsPayoutsUntilALaterReconciliationClearsIt)
     rig.transfer_trx(tk::alice(), operator_shard, 100'000'000);
     rig.transfer(tk::escrow(), operator_shard, "1002000", 500'000, "");
     story.start["escrow"] -= 500'000;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (rig.node_log().find("deficit 500000") == std::string::npos &&
-           std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ASSERT_NE(rig.node_log().find("deficit 500000"), std::string::npos) << rig.node_log();
+    ASSERT_TRUE(wait_log(rig, "deficit 500000", 1)) << rig.node_log();
     for (std::size_t i = 0; i < story.lines.size(); ++i) ASSERT_TRUE(story.close(rig, i).ok());
-    // First make sure payouts are due (planned, waiting only for the gate); only then is
-    // "nothing signed" a finding rather than "nothing to sign yet".
-    const auto due_by = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (rig.db_int("SELECT count(*) FROM payouts WHERE state = 1") == 0 &&
-           std::chrono::steady_clock::now() < due_by) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ASSERT_GT(rig.db_int("SELECT count(*) FROM payouts WHERE state = 1"), 0)
+    ASSERT_TRUE(wait_planned_payout(rig))
         << "no payout was planned, so the gate was never tested\n" << rig.node_log();
     // Two more reconciliations still see the deficit: the settler has polled its outbox
     // with payouts due, at every poll of those windows.
     const auto judged_at_plan = occurrences(rig.node_log(), "deficit 500000");
-    const auto judged_by = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (occurrences(rig.node_log(), "deficit 500000") < judged_at_plan + 2 &&
-           std::chrono::steady_clock::now() < judged_by) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ASSERT_GE(occurrences(rig.node_log(), "deficit 500000"), judged_at_plan + 2) << rig.node_log();
+    ASSERT_TRUE(wait_log(rig, "deficit 500000", judged_at_plan + 2)) << rig.node_log();
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 0)
         << "signed payouts during a deficit";
     // The shard sends them back (held, not owed): payouts resume by themselves.
@@ -291,37 +287,27 @@ TEST(SettlementReconcile, ARestartDuringADeficitSignsNothingUntilThisProcessHasJ
     rig.transfer_trx(tk::alice(), operator_shard, 100'000'000);
     rig.transfer(tk::escrow(), operator_shard, "1002000", 500'000, "");
     story.start["escrow"] -= 500'000;
-    const auto wait_log = [&](const std::string& needle, std::size_t at_least) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (occurrences(rig.node_log(), needle) < at_least &&
-               std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        return occurrences(rig.node_log(), needle) >= at_least;
-    };
-    ASSERT_TRUE(wait_log("deficit 500000", 1)) << rig.node_log();
+    ASSERT_TRUE(wait_log(rig, "deficit 500000", 1)) << rig.node_log();
 
     rig.kill_node();
     rig.chain().faults().solidity_accounts_down = true;
     rig.start_node();
     for (std::size_t i = 0; i < story.lines.size(); ++i) ASSERT_TRUE(story.close(rig, i).ok());
-    const auto due_by = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (rig.db_int("SELECT count(*) FROM payouts WHERE state = 1") == 0 &&
-           std::chrono::steady_clock::now() < due_by) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ASSERT_GT(rig.db_int("SELECT count(*) FROM payouts WHERE state = 1"), 0)
+    ASSERT_TRUE(wait_planned_payout(rig))
         << "no payout was planned, so the gate was never tested\n" << rig.node_log();
-    // Two windows that could not judge, with payouts due at every poll between them.
+    // Two windows that could not judge, with payouts due at every poll between them. Each
+    // takes up to ~23 s: the client retries UNAVAILABLE 8 times with jittered backoff
+    // (200 ms doubling to 10 s) before the reconciliation gives up.
     const auto unjudged = occurrences(rig.node_log(), "cannot read accounts");
-    ASSERT_TRUE(wait_log("cannot read accounts", unjudged + 2)) << rig.node_log();
+    ASSERT_TRUE(wait_log(rig, "cannot read accounts", unjudged + 2, std::chrono::seconds(60)))
+        << rig.node_log();
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 0)
         << "signed before this process judged any reconciliation\n" << rig.node_log();
 
     // The balance is readable again: the deficit is judged, and still nothing is signed.
     rig.chain().faults().solidity_accounts_down = false;
     const auto deficits = occurrences(rig.node_log(), "deficit 500000");
-    ASSERT_TRUE(wait_log("deficit 500000", deficits + 2)) << rig.node_log();
+    ASSERT_TRUE(wait_log(rig, "deficit 500000", deficits + 2)) << rig.node_log();
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"), 0)
         << "signed payouts during a deficit";
     // Covered again: every payout lands, exactly once.

@@ -240,6 +240,10 @@ TEST(SettlementE2E, WatchChannelStreamsEveryEventUntilTheChannelCloses) {
     EXPECT_EQ(seen.front().amount(), 3'000'000);
     EXPECT_EQ(kinds[1], "settling");
     EXPECT_EQ(kinds.back(), "closed");
+    // One event per state change: the commit of SETTLING -> CLOSED is `closed` alone.
+    EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "settling"), 1);
+    EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "closed"), 1);
+    EXPECT_EQ(seen.back().state(), v1::CHANNEL_STATE_CLOSED);
     EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "payout_confirmed"), 2);  // bob's share, alice's refund
     EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "payout_broadcast"), 2);
     // Unknown channels are NOT_FOUND.

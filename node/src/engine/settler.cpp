@@ -424,12 +424,7 @@ void Settler::close_paid() {
     }
     if (closed.empty())
         return;
-    if (m_options.events != nullptr) {
-        for (const auto& id : closed) {
-            m_options.events->publish(
-                {id, "closed", channels::ChannelState::Closed, 0, std::nullopt, unix_now()});
-        }
-    }
+    // The `closed` events come from the commit itself (one publisher per state change).
     spdlog::info("settlement: {} channel(s) closed, every payout confirmed", closed.size());
 }
 

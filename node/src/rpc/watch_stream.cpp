@@ -128,8 +128,9 @@ private:
         std::optional<grpc::Status> done;
         {
             std::lock_guard lock(m_mutex);
-            if (m_end)
-                return;
+            if (m_end || m_closed_queued)
+                return;  // nothing follows `closed`
+            m_closed_queued = e.kind == "closed";
             if (m_out.size() >= kMaxQueued) {
                 m_end = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                      "events not read fast enough");
@@ -175,6 +176,7 @@ private:
     bool m_found = false;
     bool m_writing = false;
     bool m_finished = false;
+    bool m_closed_queued = false;
 };
 
 }  // namespace

@@ -30,6 +30,19 @@ CommittedBatch make_batch(tron::BatchHeader header, const tron::Signature& signa
     return CommittedBatch{header, signature, std::move(tree), std::move(ids)};
 }
 
+// WatchChannel's name of a committed state change (DESIGN §9): the commit that moved the
+// channel is its one publisher, so `closed` can never be followed by an event of the move.
+const char* transition_event_kind(channels::ChannelState to) {
+    switch (to) {
+        case channels::ChannelState::Closing:
+            return "closing";
+        case channels::ChannelState::Closed:
+            return "closed";
+        default:
+            return "settling";
+    }
+}
+
 }  // namespace
 
 void Intake::Committer::push(Item item) {
@@ -222,9 +235,7 @@ void Intake::Committer::commit(std::vector<Item>& items) {
         }
         for (auto* t : transitions) {
             const auto& tr = t->transition->transition;
-            events.push_back({t->channel,
-                              tr.to == channels::ChannelState::Closing ? "closing" : "settling",
-                              tr.to, 0, std::nullopt, now});
+            events.push_back({t->channel, transition_event_kind(tr.to), tr.to, 0, std::nullopt, now});
         }
     }
     std::vector<std::pair<std::function<void(CloseReply)>, CloseReply>> closes;
