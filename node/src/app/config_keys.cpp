@@ -353,6 +353,24 @@ const std::vector<Entry>& entries() {
         t.push_back(integer_key({"limits.verify_threads", K::Integer, false,
                                  "threads recovering proof signatures; 0: one per core"},
                                 &Config::limits, &Config::Limits::verify_threads, 0, 1024));
+        t.push_back(integer_key({"limits.max_connections", K::Integer, false,
+                                 "connections holding streams; a stream from one more is "
+                                 "answered RESOURCE_EXHAUSTED while the others are served"},
+                                &Config::limits, &Config::Limits::max_connections, 1,
+                                1'000'000));
+        t.push_back(integer_key({"limits.max_watchers", K::Integer, false,
+                                 "WatchChannel calls in all (and 16 per channel per "
+                                 "connection); beyond: RESOURCE_EXHAUSTED"},
+                                &Config::limits, &Config::Limits::max_watchers, 1, 10'000'000));
+        t.push_back(integer_key({"limits.connection_idle_s", K::Integer, false,
+                                 "a connection without a call this long is closed (HTTP/2 "
+                                 "keepalive finds dead peers besides), seconds"},
+                                &Config::limits, &Config::Limits::connection_idle, 1, 86'400));
+        t.push_back(integer_key({"limits.max_malformed_per_minute", K::Integer, false,
+                                 "proofs of one connection failing the malformed class in a "
+                                 "minute before its stream ends RESOURCE_EXHAUSTED"},
+                                &Config::limits, &Config::Limits::max_malformed_per_minute, 1,
+                                1'000'000));
         // [tron], the watcher
         t.push_back(integer_key({"tron.start_block", K::Integer, false,
                                  "first block the watcher reads when the database has no "

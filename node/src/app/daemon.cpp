@@ -178,6 +178,9 @@ int serve(const Config& config, NodeKeys keys) {
     info.inflight_per_stream = config.limits.inflight_per_stream;
     info.solid_block = [&watcher] { return watcher.applied_block(); };
     info.metrics = &metrics;
+    info.peer_limits.max_connections = config.limits.max_connections;
+    info.peer_limits.max_watchers = config.limits.max_watchers;
+    info.peer_limits.max_malformed_per_minute = config.limits.max_malformed_per_minute;
     ChannelService service(info, intake, events);
 
     const Authorizer authorizer(keys.operator_token, keys.auditor_token);
@@ -229,6 +232,13 @@ int serve(const Config& config, NodeKeys keys) {
     builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_message_bytes));
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                                static_cast<int>(config.limits.streams_per_connection));
+    // DESIGN §10: connections without a call close after connection_idle_s; keepalive
+    // pings find peers that vanished without a FIN (a minute, 20 s to answer).
+    builder.AddChannelArgument(
+        GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+        static_cast<int>(std::chrono::milliseconds(config.limits.connection_idle).count()));
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60'000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20'000);
     builder.RegisterService(&service);
     builder.RegisterService(&admin);
     builder.RegisterService(&audit);

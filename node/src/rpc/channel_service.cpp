@@ -9,8 +9,32 @@ namespace btt::node {
 
 namespace v1 = btt::channel::v1;
 
+namespace {
+
+// A stream refused before it started (a bad argument, a limit).
+template <class Response>
+class Refused final : public grpc::ServerWriteReactor<Response> {
+public:
+    explicit Refused(grpc::Status status) { this->Finish(std::move(status)); }
+    void OnDone() override { delete this; }
+};
+
+class RefusedBidi final : public grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult> {
+public:
+    explicit RefusedBidi(grpc::Status status) { Finish(std::move(status)); }
+    void OnDone() override { delete this; }
+};
+
+grpc::Status too_many_connections(std::uint32_t limit) {
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+            "the node serves its limit of " + std::to_string(limit) +
+                " connections with streams (limits.max_connections); retry later"};
+}
+
+}  // namespace
+
 ChannelService::ChannelService(ServiceInfo info, Intake& intake, EventBus& events)
-    : m_info(std::move(info)), m_intake(intake), m_events(events) {}
+    : m_info(std::move(info)), m_intake(intake), m_events(events), m_limits(m_info.peer_limits) {}
 
 grpc::ServerUnaryReactor* ChannelService::GetNodeInfo(grpc::CallbackServerContext* ctx,
                                                       const v1::GetNodeInfoRequest*,
@@ -53,8 +77,17 @@ grpc::ServerUnaryReactor* ChannelService::GetChannel(grpc::CallbackServerContext
 }
 
 grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult>* ChannelService::StreamProofs(
-    grpc::CallbackServerContext*) {
-    return make_proof_stream(m_intake, m_info.inflight_per_stream, m_info.metrics);
+    grpc::CallbackServerContext* ctx) {
+    auto peer = ctx->peer();
+    if (!m_limits.begin_stream(peer))
+        return new RefusedBidi(too_many_connections(m_info.peer_limits.max_connections));
+    StreamHooks hooks;
+    hooks.malformed_allowed = [this, peer] {
+        return m_limits.note_malformed(peer, PeerLimits::Clock::now());
+    };
+    hooks.done = [this, peer] { m_limits.end_stream(peer); };
+    return make_proof_stream(m_intake, m_info.inflight_per_stream, m_info.metrics,
+                             std::move(hooks));
 }
 
 grpc::ServerUnaryReactor* ChannelService::CloseChannel(grpc::CallbackServerContext* ctx,
@@ -97,19 +130,29 @@ grpc::ServerUnaryReactor* ChannelService::CloseChannel(grpc::CallbackServerConte
 }
 
 grpc::ServerWriteReactor<v1::ChannelEvent>* ChannelService::WatchChannel(
-    grpc::CallbackServerContext*, const v1::WatchChannelRequest* request) {
+    grpc::CallbackServerContext* ctx, const v1::WatchChannelRequest* request) {
+    using RefusedWatch = Refused<v1::ChannelEvent>;
     const auto id = channels::ChannelId::from_bytes(as_bytes(request->channel_id()));
-    if (!id) {
-        class Refused : public grpc::ServerWriteReactor<v1::ChannelEvent> {
-        public:
-            Refused() {
-                Finish({grpc::StatusCode::INVALID_ARGUMENT, "channel_id must be 32 bytes"});
-            }
-            void OnDone() override { delete this; }
-        };
-        return new Refused();
+    if (!id)
+        return new RefusedWatch({grpc::StatusCode::INVALID_ARGUMENT, "channel_id must be 32 bytes"});
+    auto peer = ctx->peer();
+    if (!m_limits.begin_stream(peer))
+        return new RefusedWatch(too_many_connections(m_info.peer_limits.max_connections));
+    if (!m_limits.add_watcher(peer, *id)) {
+        m_limits.end_stream(peer);
+        return new RefusedWatch(
+            {grpc::StatusCode::RESOURCE_EXHAUSTED,
+             "too many watchers: " + std::to_string(m_info.peer_limits.max_watchers) +
+                 " in all (limits.max_watchers) or " +
+                 std::to_string(m_info.peer_limits.watchers_per_channel) +
+                 " of one channel per connection"});
     }
-    return make_watch_stream(m_events, m_intake, *id);
+    StreamHooks hooks;
+    hooks.done = [this, peer, channel = *id] {
+        m_limits.remove_watcher(peer, channel);
+        m_limits.end_stream(peer);
+    };
+    return make_watch_stream(m_events, m_intake, *id, std::move(hooks));
 }
 
 }  // namespace btt::node

@@ -3,11 +3,16 @@
 // Flow control: at most `window` proofs of a stream are in flight; past that the reactor
 // stops reading, so a fast client is slowed by gRPC's own flow control instead of being
 // answered `overloaded` (DESIGN §9 "limits"). Replies come back from engine threads in any
-// order and are put back in request order by a ring of `window` slots; one write is in
-// flight at a time and the next starts from OnWriteDone (gRPC's callback rules).
+// order and are put back in request order by a queue that grows with what is in flight
+// (an idle stream holds none: DESIGN §10); one write is in flight at a time and the next
+// starts from OnWriteDone (gRPC's callback rules).
+//
+// A connection whose proofs keep failing the `malformed` class (hooks.malformed_allowed)
+// loses the stream with RESOURCE_EXHAUSTED: nothing more is read or answered on it.
 #include <deque>
 #include <mutex>
 
+#include <btt/channels/reject.h>
 #include <btt/node/rpc/channel_service.h>
 
 #include "to_proto.h"
@@ -37,10 +42,10 @@ private:
 
 class ProofStream final : public grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult> {
 public:
-    ProofStream(Intake& intake, std::uint32_t window, Metrics* metrics)
+    ProofStream(Intake& intake, std::uint32_t window, Metrics* metrics, StreamHooks hooks)
         : m_intake(intake),
           m_window(window == 0 ? 1 : window),
-          m_ring(m_window),
+          m_hooks(std::move(hooks)),
           m_metrics(metrics) {
         if (m_metrics != nullptr)
             m_metrics->active_streams(+1);
@@ -63,6 +68,8 @@ public:
         std::uint64_t slot = 0;
         {
             std::lock_guard lock(m_mutex);
+            if (m_exhausted || m_finished)
+                return;  // the stream is being finished: read nothing more
             slot = m_next_slot++;
             ++m_in_flight;
         }
@@ -78,7 +85,7 @@ public:
         bool read_more = false;
         {
             std::lock_guard lock(m_mutex);
-            read_more = m_in_flight < m_window;
+            read_more = m_in_flight < m_window && !m_exhausted && !m_finished;
             m_read_paused = !read_more;
         }
         // gRPC calls (Start*) are made outside the lock: a reaction may run inline.
@@ -87,23 +94,34 @@ public:
     }
 
     // From engine threads.
-    void put(std::uint64_t slot, v1::ProofResult result) {
+    void put(std::uint64_t slot, v1::ProofResult result, bool malformed) {
+        // Judged before taking the stream's lock: the hook takes the connection table's.
+        const bool over_limit = malformed && m_hooks.malformed_allowed && !m_hooks.malformed_allowed();
         const v1::ProofResult* write = nullptr;
+        std::optional<grpc::Status> done;
         {
             std::lock_guard lock(m_mutex);
-            m_ring[slot % m_window] = std::move(result);
-            while (is_ready(m_next_write)) {
-                m_out.push_back(std::move(*m_ring[m_next_write % m_window]));
-                m_ring[m_next_write % m_window].reset();
+            if (over_limit)
+                m_exhausted = true;
+            const auto at = static_cast<std::size_t>(slot - m_next_write);
+            if (m_pending.size() <= at)
+                m_pending.resize(at + 1);
+            m_pending[at] = std::move(result);
+            while (!m_pending.empty() && m_pending.front().has_value()) {
+                m_out.push_back(std::move(*m_pending.front()));
+                m_pending.pop_front();
                 ++m_next_write;
             }
-            if (!m_writing && !m_finished && !m_out.empty()) {
+            if (!m_writing && !m_finished && !m_exhausted && !m_out.empty()) {
                 m_writing = true;
                 write = &m_out.front();  // a deque's front stays put while we push back
             }
+            done = finish_now();
         }
         if (write != nullptr)
             StartWrite(write);
+        if (done)
+            Finish(*done);
     }
 
     void OnWriteDone(bool ok) override {
@@ -117,11 +135,12 @@ public:
             --m_in_flight;
             if (!ok)
                 m_broken = true;  // the client is gone
-            if (!m_broken && m_read_paused && !m_reading_done && m_in_flight < m_window) {
+            if (!m_broken && !m_exhausted && m_read_paused && !m_reading_done &&
+                m_in_flight < m_window) {
                 m_read_paused = false;
                 read = true;
             }
-            if (!m_broken && !m_out.empty()) {
+            if (!m_broken && !m_exhausted && !m_out.empty()) {
                 m_writing = true;
                 write = &m_out.front();
             } else {
@@ -140,6 +159,8 @@ public:
         if (m_metrics != nullptr)
             m_metrics->active_streams(-1);
         m_sink->detach();
+        if (m_hooks.done)
+            m_hooks.done();
         delete this;
     }
 
@@ -155,8 +176,6 @@ public:
     }
 
 private:
-    bool is_ready(std::uint64_t slot) const { return m_ring[slot % m_window].has_value(); }
-
     // Finish once: after the client half-closed and every proof is answered, or at once
     // when the client is gone (nothing more can be delivered).
     // Called under the lock; the caller calls Finish() after unlocking (OnDone may run
@@ -168,6 +187,11 @@ private:
             m_finished = true;
             return grpc::Status::CANCELLED;
         }
+        if (m_exhausted) {
+            m_finished = true;
+            return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                "too many malformed proofs on this connection");
+        }
         if (m_reading_done && m_in_flight == 0) {
             m_finished = true;
             return grpc::Status::OK;
@@ -177,11 +201,13 @@ private:
 
     Intake& m_intake;
     const std::uint32_t m_window;
+    const StreamHooks m_hooks;
     std::shared_ptr<StreamSink> m_sink;
     v1::ProofRequest m_request;
 
     std::mutex m_mutex;
-    std::vector<std::optional<v1::ProofResult>> m_ring;
+    // Replies of slots m_next_write, m_next_write + 1, ... (empty until answered).
+    std::deque<std::optional<v1::ProofResult>> m_pending;
     Metrics* m_metrics;
     std::deque<v1::ProofResult> m_out;
     std::uint64_t m_next_slot = 0;
@@ -191,23 +217,27 @@ private:
     bool m_reading_done = false;
     bool m_writing = false;
     bool m_broken = false;
+    bool m_exhausted = false;  // over the connection's malformed limit
     bool m_finished = false;
 };
 
 void StreamSink::deliver(std::uint64_t slot, ProofReply reply) {
     v1::ProofResult result;
     to_proto(reply, result);  // the audit path is cut here, off the committer's thread
+    const bool malformed = reply.outcome == channels::Outcome::Rejected &&
+                           channels::class_of(reply.reason) == channels::RejectClass::Malformed;
     std::lock_guard lock(m_mutex);
     if (m_stream != nullptr)
-        m_stream->put(slot, std::move(result));
+        m_stream->put(slot, std::move(result), malformed);
 }
 
 }  // namespace
 
 grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult>* make_proof_stream(Intake& intake,
                                                                               std::uint32_t window,
-                                                                              Metrics* metrics) {
-    return new ProofStream(intake, window, metrics);
+                                                                              Metrics* metrics,
+                                                                              StreamHooks hooks) {
+    return new ProofStream(intake, window, metrics, std::move(hooks));
 }
 
 }  // namespace btt::node

@@ -26,7 +26,8 @@ std::string str(ByteView b) {
 
 class WatchStream final : public grpc::ServerWriteReactor<v1::ChannelEvent> {
 public:
-    WatchStream(EventBus& bus, Intake& intake, const channels::ChannelId& id) : m_bus(bus) {
+    WatchStream(EventBus& bus, Intake& intake, const channels::ChannelId& id, StreamHooks hooks)
+        : m_bus(bus), m_hooks(std::move(hooks)) {
         // Subscribe before looking the channel up, so nothing between the two is missed.
         m_handle = m_bus.subscribe(id, [this](const ChannelEvent* e) { enqueue(e); });
         intake.lookup(id, [this](std::optional<channels::Channel> c) { looked_up(c.has_value()); });
@@ -69,6 +70,8 @@ public:
 
     void OnDone() override {
         m_bus.unsubscribe(m_handle);  // after this, no listener call can reach us
+        if (m_hooks.done)
+            m_hooks.done();
         release();
     }
 
@@ -167,6 +170,7 @@ private:
     }
 
     EventBus& m_bus;
+    const StreamHooks m_hooks;
     std::uint64_t m_handle = 0;
     std::atomic<int> m_holders{2};  // OnDone and the lookup's answer
     std::mutex m_mutex;
@@ -182,8 +186,9 @@ private:
 }  // namespace
 
 grpc::ServerWriteReactor<v1::ChannelEvent>* make_watch_stream(EventBus& bus, Intake& intake,
-                                                              const channels::ChannelId& id) {
-    return new WatchStream(bus, intake, id);
+                                                              const channels::ChannelId& id,
+                                                              StreamHooks hooks) {
+    return new WatchStream(bus, intake, id, std::move(hooks));
 }
 
 }  // namespace btt::node

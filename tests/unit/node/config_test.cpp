@@ -98,6 +98,11 @@ TEST(Config, OnlyTheRequiredKeysLoadWithEveryDefaultOfDesign) {
     EXPECT_EQ(c.limits.batch_max_proofs, 1000u);
     EXPECT_EQ(c.limits.batch_max_delay, 5ms);
     EXPECT_EQ(c.limits.verify_threads, 0u);
+    // DESIGN §10's bounds.
+    EXPECT_EQ(c.limits.max_connections, 4096u);
+    EXPECT_EQ(c.limits.max_watchers, 10'000u);
+    EXPECT_EQ(c.limits.connection_idle, 300s);
+    EXPECT_EQ(c.limits.max_malformed_per_minute, 600u);
     EXPECT_EQ(c.tron.start_block, -1);
     EXPECT_EQ(c.tron.poll, 1000ms);
     EXPECT_EQ(c.tron.deadline, 5000ms);
@@ -142,6 +147,10 @@ Config everything_changed() {
     c.limits.batch_max_proofs = 1;
     c.limits.batch_max_delay = 0ms;
     c.limits.verify_threads = 3;
+    c.limits.max_connections = 2;
+    c.limits.max_watchers = 1;
+    c.limits.connection_idle = 86400s;
+    c.limits.max_malformed_per_minute = 1'000'000;
     c.log.level = btt::node::LogLevel::Trace;
     c.log.format = btt::node::LogFormat::Json;
     c.auth.operator_token_file = "/etc/bttnode/operator.token";

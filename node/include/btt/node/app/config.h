@@ -90,6 +90,12 @@ struct Config {
         std::uint32_t batch_max_proofs = 1000;         // group commit: size bound
         std::chrono::milliseconds batch_max_delay{5};  // group commit: time bound
         std::uint32_t verify_threads = 0;              // signature recovery; 0: one per core
+        // DESIGN §10: connections holding streams, watchers in all (16 per channel per
+        // connection besides), idle connections, malformed proofs per connection a minute.
+        std::uint32_t max_connections = 4096;
+        std::uint32_t max_watchers = 10'000;
+        std::chrono::seconds connection_idle{300};
+        std::uint32_t max_malformed_per_minute = 600;
         bool operator==(const Limits&) const = default;
     };
     struct Log {

@@ -12,6 +12,7 @@
 #include <btt/node/engine/events.h>
 #include <btt/node/engine/intake.h>
 #include <btt/node/metrics.h>
+#include <btt/node/rpc/peer_limits.h>
 
 namespace btt::node {
 
@@ -22,6 +23,13 @@ struct ServiceInfo {
     std::uint32_t inflight_per_stream = 256;
     std::function<std::int64_t()> solid_block;  // the last block the watcher applied
     Metrics* metrics = nullptr;                 // active streams (optional)
+    PeerLimitOptions peer_limits;               // DESIGN §10's per-connection bounds
+};
+
+// What a stream tells the service's connection table (both optional).
+struct StreamHooks {
+    std::function<bool()> malformed_allowed;  // one more malformed proof: still allowed?
+    std::function<void()> done;               // the stream is over (its OnDone)
 };
 
 class ChannelService final : public btt::channel::v1::ChannelService::CallbackService {
@@ -47,15 +55,17 @@ private:
     ServiceInfo m_info;
     Intake& m_intake;
     EventBus& m_events;
+    PeerLimits m_limits;
 };
 
 // A WatchChannel call.
 [[nodiscard]] grpc::ServerWriteReactor<btt::channel::v1::ChannelEvent>* make_watch_stream(
-    EventBus& bus, Intake& intake, const channels::ChannelId& id);
+    EventBus& bus, Intake& intake, const channels::ChannelId& id, StreamHooks hooks = {});
 
 // A bidirectional StreamProofs call (exposed for tests of flow control).
 [[nodiscard]] grpc::ServerBidiReactor<btt::channel::v1::ProofRequest,
                                       btt::channel::v1::ProofResult>*
-make_proof_stream(Intake& intake, std::uint32_t window, Metrics* metrics = nullptr);
+make_proof_stream(Intake& intake, std::uint32_t window, Metrics* metrics = nullptr,
+                  StreamHooks hooks = {});
 
 }  // namespace btt::node
