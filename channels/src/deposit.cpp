@@ -57,17 +57,9 @@ DepositOutcome classify_topup(const IncomingTransfer& t, const Channel* c) {
     return TopUp{c->id, t.amount, *sum};
 }
 
-}  // namespace
-
-std::optional<ChannelId> topup_target(ByteView memo) {
-    const auto parsed = parse_memo(memo);
-    if (!parsed) return std::nullopt;
-    if (const auto* topup = std::get_if<TopUpMemo>(&*parsed)) return topup->channel;
-    return std::nullopt;
-}
-
-DepositOutcome classify_deposit(const Rules& rules, const IncomingTransfer& t,
-                                const Channel* existing) {
+// Everything but `held` (see classify_deposit).
+DepositOutcome classify_unheld(const Rules& rules, const IncomingTransfer& t,
+                               const Channel* existing) {
     BTT_ASSERT(t.to == rules.escrow, "classify_deposit: transfer is not to our escrow");
     const auto memo = parse_memo(t.memo);
     const auto* topup = memo ? std::get_if<TopUpMemo>(&*memo) : nullptr;
@@ -81,6 +73,23 @@ DepositOutcome classify_deposit(const Rules& rules, const IncomingTransfer& t,
     if (!memo) return Unclaimed{UnclaimedReason::BadMemo};
     if (topup != nullptr) return classify_topup(t, existing);
     return classify_open(rules, t, std::get<OpenMemo>(*memo));
+}
+
+}  // namespace
+
+std::optional<ChannelId> topup_target(ByteView memo) {
+    const auto parsed = parse_memo(memo);
+    if (!parsed) return std::nullopt;
+    if (const auto* topup = std::get_if<TopUpMemo>(&*parsed)) return topup->channel;
+    return std::nullopt;
+}
+
+DepositOutcome classify_deposit(const Rules& rules, const IncomingTransfer& t,
+                                const Channel* existing) {
+    auto outcome = classify_unheld(rules, t, existing);
+    if (auto* u = std::get_if<Unclaimed>(&outcome))
+        u->held = t.token_id != rules.token_id || t.amount < rules.min_refund;
+    return outcome;
 }
 
 }  // namespace btt::channels

@@ -52,6 +52,7 @@ Json encode(const DepositRecord& d) {
     j["channel_id"] = d.channel_id ? Json(d.channel_id->to_hex()) : Json(nullptr);
     j["unclaimed_reason"] = or_null(d.unclaimed_reason);
     j["refund_batch_id"] = or_null(d.refund_batch_id);
+    j["held"] = d.held;
     return j;
 }
 
@@ -302,6 +303,13 @@ DepositRecord decode_deposit(const Json& j) {
         d.unclaimed_reason = text(j, "unclaimed_reason");
     if (!is_null(j, "refund_batch_id"))
         d.refund_batch_id = unsigned_integer(j, "refund_batch_id");
+    if (!is_null(j, "held")) {
+        if (!field(j, "held").is_boolean())
+            bad("held", "not true or false");
+        d.held = field(j, "held").get<bool>();
+    }
+    if (d.held && (d.outcome != DepositOutcome::Unclaimed || d.refund_batch_id))
+        bad("held", "only an unclaimed transfer with no refund planned is held");
     const bool funds = d.outcome == DepositOutcome::Open || d.outcome == DepositOutcome::TopUp;
     if (funds != d.channel_id.has_value()) {
         bad("channel_id", "set exactly for outcomes open and topup");

@@ -94,8 +94,8 @@ TEST(AuditE2E, AnExportedLedgerVerifiesAgainstTheChainAndAPayoutMissingOnChainIs
     pay(rig, settled, 4'000'000, tk::alice());
     const auto open = rig.open_channel(tk::carol(), bob, 3'000'000);
     pay(rig, open, 500, tk::carol());
-    // A transfer with no channel memo: unclaimed, refunded to alice.
-    rig.transfer(tk::alice(), rig.escrow(), "1002000", 5'000, "thanks, escrow");
+    // A transfer with no channel memo, at channels.min_refund: unclaimed, refunded to alice.
+    rig.transfer(tk::alice(), rig.escrow(), "1002000", 1'000'000, "thanks, escrow");
     ASSERT_TRUE(wait_db(rig, "SELECT count(*) FROM deposits WHERE outcome = 4", 1));
 
     {

@@ -19,6 +19,7 @@ add_executable(e2e_tests
     e2e/tls_e2e_test.cpp
     e2e/audit_e2e_test.cpp
     e2e/limits_e2e_test.cpp
+    e2e/held_e2e_test.cpp
 )
 target_compile_definitions(e2e_tests PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>"
     BTTLOAD_EXE="$<TARGET_FILE:bttload>" BTTCTL_EXE="$<TARGET_FILE:bttctl>")

@@ -328,9 +328,9 @@ std::optional<v1::ChannelInfo> NodeRig::wait_channel(
                              " did not reach the expected state in time");
 }
 
-std::int64_t NodeRig::token_balance(const tron::TronAddress& a) {
+std::int64_t NodeRig::token_balance(const tron::TronAddress& a, const std::string& token) {
     const auto b = m_bridge->account(a, /*solidified=*/true).value();
-    const auto it = b.tokens.find("1002000");
+    const auto it = b.tokens.find(token);
     return it == b.tokens.end() ? 0 : it->second;
 }
 

@@ -61,8 +61,9 @@ public:
     [[nodiscard]] tron::client::TronClient& bridge() { return *m_bridge; }
     [[nodiscard]] const std::string& folder() const { return m_folder; }
     [[nodiscard]] const std::string& config_path() const { return m_config; }
-    // The token 1002000 balance of `a` on the solidified chain.
-    [[nodiscard]] std::int64_t token_balance(const tron::TronAddress& a);
+    // The balance of `a` in `token` on the solidified chain.
+    [[nodiscard]] std::int64_t token_balance(const tron::TronAddress& a,
+                                             const std::string& token = "1002000");
     // One integer from the node's database (e.g. a count).
     [[nodiscard]] std::int64_t db_int(const std::string& sql) const;
     [[nodiscard]] std::string node_log() const;

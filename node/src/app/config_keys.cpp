@@ -260,6 +260,18 @@ const std::vector<Entry>& entries() {
                       c.channels.min_deposit = *channels::Amount::from_int64(n);
                       return std::nullopt;
                   }});
+        t.push_back(
+            Entry{{"channels.min_refund", K::Integer, false,
+                   "smallest unclaimed transfer of the token refunded automatically, base "
+                   "units; smaller ones (and every other token) are held for the operator"},
+                  [](const Config& c) { return std::to_string(c.channels.min_refund.value()); },
+                  [](Config& c, const Value& v) -> Problem {
+                      const auto n = std::get<std::int64_t>(v);
+                      if (auto p = check_range(n, 1, kNoUpperBound, {}))
+                          return p;
+                      c.channels.min_refund = *channels::Amount::from_int64(n);
+                      return std::nullopt;
+                  }});
         t.push_back(integer_key({"channels.min_expiry_horizon_s", K::Integer, false,
                                  "shortest allowed channel life (expiry - open time), seconds"},
                                 &Config::channels, &Config::Channels::min_expiry_horizon, 1,
@@ -477,6 +489,7 @@ channels::Rules Config::rules() const {
     r.escrow = escrow.address;
     r.peer_escrows = channels.peer_escrows;
     r.min_deposit = channels.min_deposit;
+    r.min_refund = channels.min_refund;
     r.min_expiry_horizon = channels.min_expiry_horizon;
     r.max_expiry_horizon = channels.max_expiry_horizon;
     r.settle_delay = channels.settle_delay;

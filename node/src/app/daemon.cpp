@@ -186,10 +186,12 @@ int serve(const Config& config, NodeKeys keys) {
     const Authorizer authorizer(keys.operator_token, keys.auditor_token);
     OpsReads ops_reads(config.database.url);
     const IntakePauseRecord pause_record(config.database.url);
+    const HeldTransfers held_transfers(config.database.url);
     OpsContext ops;
     ops.auth = &authorizer;
     ops.reads = &ops_reads;
     ops.pause_record = &pause_record;
+    ops.held = &held_transfers;
     ops.intake = &intake;
     ops.settler = &settler;
     ops.reconcile = [&config, &client]() -> Expected<Reconciliation, ReconcileError> {

@@ -247,18 +247,20 @@ void Settler::sign_due() {
     if (!account || !solid || !head)
         return;  // the chain is unreachable: next poll
     std::map<std::string, std::int64_t> left = account->tokens;
+    std::string short_of;  // the first payout that waits for funds, if any
     for (const auto& p : *due) {
         const auto have = left[p.token_id];
         if (account->trx < kMinTrxForPayoutSun || have < p.amount.value()) {
-            const auto why = fmt::format(
+            short_of = fmt::format(
                 "escrow holds {} sun and {} of token {}; payout {} needs {} and 1 TRX for "
                 "bandwidth",
                 account->trx, have, p.token_id, p.payout_id, p.amount.value());
-            if (why != m_fund_error)
-                spdlog::error("settlement: payouts wait for funds: {}", why);
-            m_fund_error = why;
-            m_status.funded = false;
-            return;
+            if (account->trx < kMinTrxForPayoutSun)
+                break;  // nothing can be sent
+            // Only this token waits (DESIGN §10): a refund in a token the escrow lacks
+            // never holds the others' payouts.
+            left[p.token_id] = -1;  // and no later payout of it jumps the queue
+            continue;
         }
         left[p.token_id] = have - p.amount.value();
         tron::TransferSpec spec;
@@ -298,6 +300,13 @@ void Settler::sign_due() {
         spdlog::info("settlement: payout {} signed as {} (attempt {}): {} of {} to {}", p.payout_id,
                      to_hex(built->txid), p.attempts + 1, p.amount.value(), p.token_id,
                      p.recipient.to_base58());
+    }
+    if (!short_of.empty()) {
+        if (short_of != m_fund_error)
+            spdlog::error("settlement: payouts wait for funds: {}", short_of);
+        m_fund_error = short_of;
+        m_status.funded = false;
+        return;
     }
     if (!m_fund_error.empty())
         spdlog::info("settlement: escrow funded again; payouts resume");

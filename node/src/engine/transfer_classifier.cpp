@@ -85,6 +85,7 @@ BlockChanges classify_block(
         } else if (const auto* up = std::get_if<channels::TopUp>(&outcome)) {
             d.kind = DepositKind::TopUp;
             d.channel = up->channel;
+            d.held = t.amount < rules.min_refund;  // if the store finds the channel closing
             out.topped_up.push_back({up->channel, up->new_deposit});
             auto& c = touched[up->channel];
             c = *existing;
@@ -92,8 +93,10 @@ BlockChanges classify_block(
         } else if (std::holds_alternative<channels::HeldForOperator>(outcome)) {
             d.kind = DepositKind::Held;
         } else {
+            const auto& u = std::get<channels::Unclaimed>(outcome);
             d.kind = DepositKind::Unclaimed;
-            d.unclaimed_reason = std::get<channels::Unclaimed>(outcome).reason;
+            d.unclaimed_reason = u.reason;
+            d.held = u.held;
         }
         out.deposits.push_back(std::move(d));
     }

@@ -85,6 +85,27 @@ Expected<ChannelFilter, grpc::Status> channel_filter(const v1::ListChannelsReque
     return f;
 }
 
+void to_proto(const HeldTransfer& h, v1::HeldTransfer& out) {
+    out.set_txid(std::string(reinterpret_cast<const char*>(h.txid.bytes().data()), h.txid.bytes().size()));
+    out.set_from(h.from.to_base58());
+    out.set_token_id(h.token_id);
+    out.set_amount(h.amount.value());
+    out.set_block(h.block);
+    out.set_block_time(h.block_time);
+    out.set_unclaimed_reason(channels::reason_token(h.reason));
+}
+
+// A store call of the operator's that failed: UNAVAILABLE when the database is away or
+// the outcome is unknown (retry: both calls are idempotent), else INTERNAL.
+grpc::Status store_failed(const char* method, const StoreError& e) {
+    if (e.kind == StoreError::Kind::Refused) {
+        spdlog::error("{}: {}", method, e.message());
+        return {grpc::StatusCode::INTERNAL, "internal error (see the node's log)"};
+    }
+    spdlog::warn("{}: {}", method, e.message());
+    return {grpc::StatusCode::UNAVAILABLE, "database unavailable; retry"};
+}
+
 }  // namespace
 
 grpc::Status AdminService::ListChannels(grpc::ServerContext* call,
@@ -262,6 +283,53 @@ grpc::Status AdminService::RetryPayout(grpc::ServerContext* call,
     m_ops.settler->retry_now();
     spdlog::info("operator asked to retry payout {} ({})", p.payout_id, response->action());
     to_proto(p, *response->mutable_payout());
+    return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ListHeldTransfers(grpc::ServerContext* call,
+                                             const v1::ListHeldTransfersRequest* request,
+                                             v1::ListHeldTransfersResponse* response) {
+    if (auto denied = m_ops.auth->check(*call, Role::Operator); !denied.ok())
+        return denied;
+    if (request->after_block() < 0)
+        return {grpc::StatusCode::INVALID_ARGUMENT, "after_block: must be 0 or more"};
+    const auto held = m_ops.held->list(bounded(request->limit(), 100, HeldTransfers::kMaxPage),
+                                       request->after_block());
+    if (!held)
+        return store_failed("ListHeldTransfers", held.error());
+    for (const auto& h : *held)
+        to_proto(h, *response->add_transfers());
+    return grpc::Status::OK;
+}
+
+grpc::Status AdminService::RefundUnclaimed(grpc::ServerContext* call,
+                                           const v1::RefundUnclaimedRequest* request,
+                                           v1::RefundUnclaimedResult* response) {
+    if (auto denied = m_ops.auth->check(*call, Role::Operator); !denied.ok())
+        return denied;
+    const auto txid = channels::TxId::from_bytes(as_bytes(request->txid()));
+    if (!txid)
+        return {grpc::StatusCode::INVALID_ARGUMENT, "txid: must be 32 bytes"};
+    const auto released = m_ops.held->release(*txid);
+    if (!released)
+        return store_failed("RefundUnclaimed", released.error());
+    switch (released->outcome) {
+        case ReleaseOutcome::NotFound:
+            return {grpc::StatusCode::NOT_FOUND, "no transfer to the escrow has this txid"};
+        case ReleaseOutcome::NotHeld:
+            return {grpc::StatusCode::FAILED_PRECONDITION,
+                    released->transfer
+                        ? "not held: its refund is already released or done"
+                        : "not held: it opened or topped up a channel, or came from a peer "
+                          "escrow"};
+        case ReleaseOutcome::Released:
+            break;
+    }
+    const auto& h = *released->transfer;
+    spdlog::warn("operator released held transfer {}: {} of token {} back to {}",
+                 txid->to_hex(), h.amount.value(), h.token_id, h.from.to_base58());
+    to_proto(h, *response->mutable_transfer());
+    response->set_action("refund_queued");  // the next settlement window plans it
     return grpc::Status::OK;
 }
 

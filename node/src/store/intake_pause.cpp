@@ -7,29 +7,8 @@
 
 namespace btt::node {
 
-namespace {
-
-template <typename Body>
-auto on_own_connection(const std::string& url, Body&& body)
-    -> StoreResult<decltype(body(std::declval<pqxx::connection&>()))> {
-    using T = decltype(body(std::declval<pqxx::connection&>()));
-    try {
-        pqxx::connection db(url);
-        if constexpr (std::is_void_v<T>) {
-            body(db);
-            return {};
-        } else {
-            return body(db);
-        }
-    } catch (const std::exception& e) {
-        return unexpected(sql::translate(e));
-    }
-}
-
-}  // namespace
-
 StoreResult<std::optional<IntakePause>> IntakePauseRecord::read() const {
-    return on_own_connection(m_url, [](pqxx::connection& db) -> std::optional<IntakePause> {
+    return sql::on_own_connection(m_url, [](pqxx::connection& db) -> std::optional<IntakePause> {
         pqxx::read_transaction txn(db);
         const auto r =
             txn.exec("SELECT reason, floor(extract(epoch FROM since))::bigint FROM intake_pause");
@@ -40,7 +19,7 @@ StoreResult<std::optional<IntakePause>> IntakePauseRecord::read() const {
 }
 
 StoreResult<void> IntakePauseRecord::record(const IntakePause& pause) const {
-    return on_own_connection(m_url, [&](pqxx::connection& db) {
+    return sql::on_own_connection(m_url, [&](pqxx::connection& db) {
         pqxx::work txn(db);
         // A second pause keeps the first one's reason and time (what the operator sees stays
         // what started it); the row is written again in case an earlier write was lost.
@@ -53,7 +32,7 @@ StoreResult<void> IntakePauseRecord::record(const IntakePause& pause) const {
 }
 
 StoreResult<void> IntakePauseRecord::clear() const {
-    return on_own_connection(m_url, [](pqxx::connection& db) {
+    return sql::on_own_connection(m_url, [](pqxx::connection& db) {
         pqxx::work txn(db);
         txn.exec("DELETE FROM intake_pause");
         txn.commit();

@@ -129,7 +129,8 @@ void deposits(pqxx::transaction_base& txn, const std::function<void(const std::s
                           seconds("d.block_time") + ", d.memo, " +
                           token_of("deposit_outcome", "d.outcome") + ", d.channel_id, " +
                           token_of("unclaimed_reason", "d.unclaimed_reason") +
-                          ", d.refund_batch_id FROM deposits d ORDER BY d.block_number, d.txid";
+                          ", d.refund_batch_id, d.held FROM deposits d "
+                          "ORDER BY d.block_number, d.txid";
     for_each_row(txn, "ledger_deposits", q, [&](const pqxx::row& r) {
         ledger::DepositRecord d;
         d.txid = txid(r[0]);
@@ -145,6 +146,7 @@ void deposits(pqxx::transaction_base& txn, const std::function<void(const std::s
             d.channel_id = channel_id(r[8]);
         d.unclaimed_reason = optional_of<std::string>(r[9]);
         d.refund_batch_id = optional_of<std::uint64_t>(r[10]);
+        d.held = r[11].as<bool>();
         emit(ledger::encode_line(d));
     });
 }

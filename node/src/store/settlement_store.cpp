@@ -12,30 +12,9 @@ namespace btt::node {
 namespace {
 
 using channels::Amount;
-
-Amount amount_of(const pqxx::field& f) {
-    const auto a = Amount::from_int64(f.as<std::int64_t>());
-    if (!a)
-        throw std::runtime_error("negative amount stored");
-    return *a;
-}
-
-tron::TronAddress address_of(const pqxx::field& f) {
-    ByteArray<21> b{};
-    if (!sql::copy_fixed(f, b))
-        throw std::runtime_error("malformed address stored");
-    auto a = tron::TronAddress::from_bytes(b);
-    if (!a)
-        throw std::runtime_error("malformed address stored");
-    return *a;
-}
-
-Hash32 hash_of(const pqxx::field& f) {
-    Hash32 h{};
-    if (!sql::copy_fixed(f, h))
-        throw std::runtime_error("malformed id stored");
-    return h;
-}
+using sql::address_of;
+using sql::amount_of;
+using sql::hash_of;
 
 constexpr int kRolePayee = 1, kRoleRefund = 2, kRoleUnclaimed = 3;
 
@@ -112,7 +91,7 @@ StoreResult<std::vector<channels::UnclaimedRefund>> SettlementStore::unclaimed_u
         std::vector<channels::UnclaimedRefund> out;
         for (const auto& row :
              txn.exec("SELECT txid, sender, token_id, amount FROM deposits "
-                      "WHERE outcome = 4 AND amount > 0 AND refund_batch_id IS NULL "
+                      "WHERE outcome = 4 AND NOT held AND amount > 0 AND refund_batch_id IS NULL "
                       "ORDER BY block_number, txid")) {
             out.push_back({channels::TxId(hash_of(row[0])), address_of(row[1]),
                            row[2].as<std::string>(), amount_of(row[3])});
@@ -152,10 +131,11 @@ StoreResult<std::uint64_t> SettlementStore::store_plan(const channels::Settlemen
                     continue;
                 const auto r = txn.exec_params(
                     "UPDATE deposits SET refund_batch_id = $2 WHERE txid = $1 AND outcome = 4 "
-                    "AND refund_batch_id IS NULL",
+                    "AND NOT held AND refund_batch_id IS NULL",
                     sql::bin(k.transfer->bytes()), batch_id);
                 if (r.affected_rows() != 1)
-                    throw std::runtime_error("refund of a transfer not unclaimed or planned twice");
+                    throw std::runtime_error(
+                        "refund of a transfer not unclaimed, held, or planned twice");
             }
         }
         std::int64_t next =
@@ -362,7 +342,8 @@ StoreResult<Liabilities> SettlementStore::liabilities(std::int64_t height,
         out.cursor = cur.empty() ? -1 : cur[0][0].as<std::int64_t>();
         out.incoming = amount_of(
             txn.exec_params1("SELECT coalesce(sum(amount), 0)::bigint FROM deposits "
-                             "WHERE token_id = $1 AND block_number <= $2 AND outcome <> 3",
+                             "WHERE token_id = $1 AND block_number <= $2 AND outcome <> 3 "
+                             "AND NOT held",
                              token_id, height)[0]);
         out.paid =
             amount_of(txn.exec_params1("SELECT coalesce(sum(amount), 0)::bigint FROM payouts WHERE "

@@ -27,6 +27,30 @@ Store::~Store() = default;
 
 namespace sql {
 
+channels::Amount amount_of(const pqxx::field& f) {
+    const auto a = channels::Amount::from_int64(f.as<std::int64_t>());
+    if (!a)
+        throw std::runtime_error("negative amount stored");
+    return *a;
+}
+
+tron::TronAddress address_of(const pqxx::field& f) {
+    ByteArray<21> b{};
+    if (!copy_fixed(f, b))
+        throw std::runtime_error("malformed address stored");
+    auto a = tron::TronAddress::from_bytes(b);
+    if (!a)
+        throw std::runtime_error("malformed address stored");
+    return *a;
+}
+
+Hash32 hash_of(const pqxx::field& f) {
+    Hash32 h{};
+    if (!copy_fixed(f, h))
+        throw std::runtime_error("malformed id stored");
+    return h;
+}
+
 StoreError translate(const std::exception& e) {
     if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr ||
         dynamic_cast<const pqxx::statement_completion_unknown*>(&e) != nullptr) {

@@ -33,6 +33,30 @@ auto translating(Body&& body) -> decltype(body()) {
     return pqxx::binarystring(b.data(), b.size());
 }
 
+// Stored values read back; a malformed one (our bug or a tampered row) throws.
+[[nodiscard]] channels::Amount amount_of(const pqxx::field& f);
+[[nodiscard]] tron::TronAddress address_of(const pqxx::field& f);
+[[nodiscard]] Hash32 hash_of(const pqxx::field& f);
+
+// Runs body(connection) on a connection of its own, for rare calls (the pause record, held
+// transfers): every exception becomes a StoreError.
+template <typename Body>
+auto on_own_connection(const std::string& url, Body&& body)
+    -> StoreResult<decltype(body(std::declval<pqxx::connection&>()))> {
+    using T = decltype(body(std::declval<pqxx::connection&>()));
+    try {
+        pqxx::connection db(url);
+        if constexpr (std::is_void_v<T>) {
+            body(db);
+            return {};
+        } else {
+            return body(db);
+        }
+    } catch (const std::exception& e) {
+        return unexpected(sql::translate(e));
+    }
+}
+
 // A PostgreSQL array literal of bytea values in hex form, for unnest($n::bytea[]).
 [[nodiscard]] std::string bytea_array(const std::vector<ByteView>& items);
 

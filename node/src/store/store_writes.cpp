@@ -68,12 +68,14 @@ StoreResult<Store::AppliedBlock> Store::apply_block(const BlockChanges& b) {
                                     : std::nullopt;
             txn.exec_params(
                 "INSERT INTO deposits (txid, block_number, block_time, sender, token_id, amount, "
-                "memo, outcome, unclaimed_reason, channel_id) "
-                "VALUES ($1, $2, to_timestamp($3), $4, $5, $6, $7, $8, $9, decode($10, 'hex'))",
+                "memo, outcome, unclaimed_reason, channel_id, held) "
+                "VALUES ($1, $2, to_timestamp($3), $4, $5, $6, $7, $8, $9, decode($10, 'hex'), "
+                "$11)",
                 sql::bin(d.txid.bytes()), d.block_number, d.block_time.value,
                 sql::bin(d.sender.bytes()), d.token_id, d.amount.value(), sql::bin(d.memo),
                 static_cast<int>(d.kind), reason,
-                d.channel ? std::optional<std::string>(d.channel->to_hex()) : std::nullopt);
+                d.channel ? std::optional<std::string>(d.channel->to_hex()) : std::nullopt,
+                d.kind == DepositKind::Unclaimed && d.held);
         }
         txn.commit();
         return applied;

@@ -150,3 +150,38 @@ TEST(DepositDeathTest, AChannelOtherThanTheOneTheMemoNamesIsACallerBug) {
 }
 
 }  // namespace
+
+namespace {
+
+bool held(const DepositOutcome& o) {
+    EXPECT_TRUE(std::holds_alternative<Unclaimed>(o));
+    return std::holds_alternative<Unclaimed>(o) && std::get<Unclaimed>(o).held;
+}
+
+// DESIGN §10: only the settled token at or above min_refund is refunded by itself; a
+// foreign token (whatever its amount) and dust are held for the operator.
+TEST(Deposit, ForeignTokensAndDustAreHeldOnlyTheSettledTokenFromMinRefundIsRefunded) {
+    auto r = rules();
+    r.min_refund = amt(1'000'000);
+    auto foreign = transfer(500'000'000, "hello");
+    foreign.token_id = "1000001";
+    EXPECT_TRUE(held(classify_deposit(r, foreign, kNone)));
+    foreign.amount = amt(INT64_MAX);
+    EXPECT_TRUE(held(classify_deposit(r, foreign, kNone)));
+    EXPECT_EQ(unclaimed(classify_deposit(r, foreign, kNone)), UnclaimedReason::WrongToken);
+    EXPECT_TRUE(held(classify_deposit(r, transfer(999'999, "hello"), kNone)));
+    EXPECT_EQ(unclaimed(classify_deposit(r, transfer(999'999, "hello"), kNone)),
+              UnclaimedReason::BadMemo);
+    EXPECT_FALSE(held(classify_deposit(r, transfer(1'000'000, "hello"), kNone)));
+    EXPECT_TRUE(held(classify_deposit(r, transfer(0, "hello"), kNone)));
+    // Dust under the minimum deposit is held; a refused open of at least min_refund is not.
+    r.min_deposit = amt(5'000'000);
+    EXPECT_FALSE(held(classify_deposit(r, transfer(2'000'000, open_memo(kExpiry.value)), kNone)));
+    r.min_refund = amt(3'000'000);
+    EXPECT_TRUE(held(classify_deposit(r, transfer(2'000'000, open_memo(kExpiry.value)), kNone)));
+    // What opens or tops up is never affected.
+    EXPECT_TRUE(std::holds_alternative<OpenChannel>(
+        classify_deposit(r, transfer(5'000'000, open_memo(kExpiry.value)), kNone)));
+}
+
+}  // namespace

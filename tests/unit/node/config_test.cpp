@@ -131,6 +131,7 @@ Config everything_changed() {
     c.database.url = "host=db1,db2 dbname=btt user=btt";
     c.channels.token_id = "1000001";
     c.channels.min_deposit = *btt::channels::Amount::from_int64(5);
+    c.channels.min_refund = *btt::channels::Amount::from_int64(7);
     c.channels.min_expiry_horizon = 60s;
     c.channels.max_expiry_horizon = 86400s;
     c.channels.settle_delay = 0s;

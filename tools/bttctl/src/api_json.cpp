@@ -137,4 +137,11 @@ nlohmann::ordered_json to_json(const v1::IntakeState& s) {
     return {{"paused", s.paused()}, {"reason", s.reason()}, {"since", s.since()}};
 }
 
+nlohmann::ordered_json to_json(const v1::HeldTransfer& h) {
+    return {{"txid", hex_of(h.txid())},         {"from", h.from()},
+            {"token_id", h.token_id()},         {"amount", std::to_string(h.amount())},
+            {"block", h.block()},               {"block_time", h.block_time()},
+            {"unclaimed_reason", h.unclaimed_reason()}};
+}
+
 }  // namespace btt::ctl

@@ -1,6 +1,6 @@
 // bttctl for operators (AdminService, operator token) and `audit history` (AuditService,
 // auditor or operator token): channels list, settle, pause, resume, payouts list, batches
-// list, payout retry, audit history. Connection flags and exit codes as node_client.h.
+// list, payout retry, held list/refund, audit history. Connection flags and exit codes as node_client.h.
 #include <memory>
 #include <string>
 
@@ -206,6 +206,41 @@ void retry(Context& ctx, const AdminOptions& o) {
                                    : nlohmann::ordered_json(payout_line(to_json(result.payout()))));
 }
 
+std::string held_line(const nlohmann::ordered_json& h) {
+    return h["txid"].get<std::string>() + " " + h["amount"].get<std::string>() + " of token " +
+           h["token_id"].get<std::string>() + " from " + h["from"].get<std::string>() + " (" +
+           h["unclaimed_reason"].get<std::string>() + ", block " +
+           std::to_string(h["block"].get<std::int64_t>()) + ")";
+}
+
+void list_held(Context& ctx, const AdminOptions& o) {
+    auto stub = admin(o.node);
+    grpc::ClientContext call;
+    prepare_call(call, o.node);
+    v1::ListHeldTransfersRequest request;
+    request.set_limit(o.limit);
+    request.set_after_block(static_cast<std::int64_t>(o.before));
+    v1::ListHeldTransfersResponse response;
+    check_status(stub->ListHeldTransfers(&call, request, &response), "ListHeldTransfers", o.node);
+    auto rows = nlohmann::ordered_json::array();
+    for (const auto& h : response.transfers())
+        rows.push_back(to_json(h));
+    add_rows(ctx, "held", rows, held_line);
+}
+
+void refund_held(Context& ctx, const AdminOptions& o) {
+    v1::RefundUnclaimedRequest request;
+    request.set_txid(raw_id(o.id));
+    auto stub = admin(o.node);
+    grpc::ClientContext call;
+    prepare_call(call, o.node);
+    v1::RefundUnclaimedResult result;
+    check_status(stub->RefundUnclaimed(&call, request, &result), "RefundUnclaimed", o.node);
+    ctx.out.add("action", result.action());
+    ctx.out.add("transfer", ctx.json ? to_json(result.transfer())
+                                     : nlohmann::ordered_json(held_line(to_json(result.transfer()))));
+}
+
 void history(Context& ctx, const AdminOptions& o) {
     v1::GetChannelHistoryRequest request;
     request.set_channel_id(raw_id(o.id));
@@ -286,6 +321,20 @@ void add_admin_commands(CLI::App& app, Context& ctx) {
     blist->add_option("--limit", o->limit, "at most this many (default 50, at most 500)");
     blist->add_option("--before", o->before, "only batches with a smaller id");
     blist->callback([&ctx, o] { list_batches(ctx, *o); });
+
+    auto* held = group(app, "held",
+                       "Operators: unclaimed transfers held instead of refunded (a foreign "
+                       "token, or under channels.min_refund)");
+    auto* hlist = held->add_subcommand("list", "Held transfers, oldest first");
+    add_node_flags(hlist, o->node, true);
+    hlist->add_option("--limit", o->limit, "at most this many (default 100, at most 1000)");
+    hlist->add_option("--after-block", o->before, "only transfers in later blocks");
+    hlist->callback([&ctx, o] { list_held(ctx, *o); });
+    auto* hrefund = held->add_subcommand(
+        "refund", "Refund one held transfer to its sender, in its token, next settlement window");
+    hrefund->add_option("TXID", o->id, "the transfer's txid, 64 hex digits")->required();
+    add_node_flags(hrefund, o->node, true);
+    hrefund->callback([&ctx, o] { refund_held(ctx, *o); });
 
     auto* audit = group(app, "audit", "Auditor's checks of a bttnode");
     auto* hist =

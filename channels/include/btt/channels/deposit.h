@@ -58,6 +58,10 @@ struct TopUp {
 struct HeldForOperator {};  // from a peer escrow: neither opened nor refunded
 struct Unclaimed {
     UnclaimedReason reason;
+    // Recorded and held for the operator instead of refunded (DESIGN §10): a token other
+    // than rules.token_id (its refund could fail or overflow and hold payouts), or less
+    // than rules.min_refund. AdminService lists it; RefundUnclaimed pays it back.
+    bool held = false;
 };
 
 using DepositOutcome = std::variant<OpenChannel, TopUp, HeldForOperator, Unclaimed>;
@@ -72,7 +76,8 @@ using DepositOutcome = std::variant<OpenChannel, TopUp, HeldForOperator, Unclaim
 // Unclaimed with the first reason that applies, checked in this order: ZeroAmount,
 // WrongToken, BadMemo; for an open PayeeIsEscrow, BelowMinimumDeposit, ExpiryOutOfRange;
 // for a top-up UnknownChannel, TopUpNotFromPayer, ChannelNotOpen, WrongToken (not the
-// channel's token), DepositOverflow.
+// channel's token), DepositOverflow. An Unclaimed is `held` when its token is not
+// rules.token_id or its amount is under rules.min_refund.
 // Preconditions (our bugs, BTT_ASSERT): transfer.to == rules.escrow (node/ only hands in
 // transfers to its escrow); `existing`, when given for a top-up, has the memo's channel id.
 // Pure: never mutates `existing` (apply the TopUp's new_deposit yourself), no I/O.

@@ -18,6 +18,9 @@ struct Rules {
     tron::TronAddress escrow;          // the node's escrow address
     std::vector<tron::TronAddress> peer_escrows;  // other shards' escrows (DESIGN §7, §8)
     Amount min_deposit;                           // opens below this are refunded
+    // Unclaimed transfers of token_id below this are held for the operator, not refunded
+    // (a refund would cost the escrow more than it returns; DESIGN §10).
+    Amount min_refund = *Amount::from_int64(1'000'000);
     std::chrono::seconds min_expiry_horizon{3600};         // expiry - open time, at least
     std::chrono::seconds max_expiry_horizon{90 * 86400};   // and at most
     std::chrono::seconds settle_delay{3600};               // payer close -> settlement

@@ -65,6 +65,9 @@ struct DepositRecord {
     std::optional<channels::ChannelId> channel_id;  // Open and TopUp only
     std::optional<std::string> unclaimed_reason;    // Unclaimed only: deposit.h's token
     std::optional<std::uint64_t> refund_batch_id;   // the settlement batch that refunds it
+    // Unclaimed and held for the operator (a foreign token or under channels.min_refund,
+    // DESIGN §10): not refunded until an operator releases it. Absent in older exports.
+    bool held = false;
 };
 
 struct ChannelRecord {

@@ -65,6 +65,8 @@ struct Config {
     struct Channels {
         std::string token_id = "1002000";  // TRC-10 token settled (decimal id)
         btt::channels::Amount min_deposit = *btt::channels::Amount::from_int64(1'000'000);
+        // Unclaimed transfers of token_id under it are held for the operator (DESIGN §10).
+        btt::channels::Amount min_refund = *btt::channels::Amount::from_int64(1'000'000);
         std::chrono::seconds min_expiry_horizon{3600};     // expiry - open time, at least
         std::chrono::seconds max_expiry_horizon{7776000};  // and at most (90 days)
         std::chrono::seconds settle_delay{3600};           // payer close -> settlement

@@ -33,6 +33,12 @@ public:
     grpc::Status RetryPayout(grpc::ServerContext* call,
                              const btt::channel::v1::RetryPayoutRequest* request,
                              btt::channel::v1::RetryPayoutResult* response) override;
+    grpc::Status ListHeldTransfers(grpc::ServerContext* call,
+                                   const btt::channel::v1::ListHeldTransfersRequest* request,
+                                   btt::channel::v1::ListHeldTransfersResponse* response) override;
+    grpc::Status RefundUnclaimed(grpc::ServerContext* call,
+                                 const btt::channel::v1::RefundUnclaimedRequest* request,
+                                 btt::channel::v1::RefundUnclaimedResult* response) override;
 
     // At start: the pause recorded before the restart is in force again.
     void restore_pause(const IntakePause& pause);

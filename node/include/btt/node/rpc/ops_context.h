@@ -16,6 +16,7 @@
 #include <btt/node/engine/reconcile.h>
 #include <btt/node/engine/settler.h>
 #include <btt/node/rpc/auth.h>
+#include <btt/node/store/held_transfers.h>
 #include <btt/node/store/intake_pause.h>
 #include <btt/node/store/ops_reads.h>
 
@@ -28,6 +29,7 @@ struct OpsContext {
     const Authorizer* auth = nullptr;
     OpsReads* reads = nullptr;
     const IntakePauseRecord* pause_record = nullptr;
+    const HeldTransfers* held = nullptr;  // unclaimed transfers held for the operator
     Intake* intake = nullptr;
     Settler* settler = nullptr;
     // Reconciliation at one solidified height (reconcile.h), on the node's chain client.

@@ -79,6 +79,9 @@ struct DepositRecord {
     DepositKind kind = DepositKind::Unclaimed;
     std::optional<channels::UnclaimedReason> unclaimed_reason;
     std::optional<channels::ChannelId> channel;
+    // Held for the operator, not refunded, should it be (or, for a top-up refused at
+    // apply time, become) unclaimed: a foreign token or under channels.min_refund.
+    bool held = false;
 };
 
 // Everything one solidified block changes, applied with the cursor in one transaction.

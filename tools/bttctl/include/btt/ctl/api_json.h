@@ -20,5 +20,6 @@ namespace v1 = btt::channel::v1;
 [[nodiscard]] nlohmann::ordered_json to_json(const v1::SettlementRecord& s);
 [[nodiscard]] nlohmann::ordered_json to_json(const v1::ChannelHistory& h);
 [[nodiscard]] nlohmann::ordered_json to_json(const v1::IntakeState& s);
+[[nodiscard]] nlohmann::ordered_json to_json(const v1::HeldTransfer& h);
 
 }  // namespace btt::ctl
