@@ -92,6 +92,26 @@ std::string Total::to_string() const {
     return negative ? "-" + digits : digits;
 }
 
+std::optional<Total> Total::from_decimal(std::string_view digits) {
+    if (digits.empty() || digits.size() > 39)
+        return std::nullopt;
+    __extension__ typedef unsigned __int128 Magnitude;
+    __extension__ typedef __int128 Signed;
+    constexpr Magnitude kMax = (static_cast<Magnitude>(1) << 127) - 1;
+    Magnitude v = 0;
+    for (const char c : digits) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        const auto d = static_cast<Magnitude>(c - '0');
+        if (v > (kMax - d) / 10)
+            return std::nullopt;
+        v = v * 10 + d;
+    }
+    Total t;
+    t.m_value = static_cast<Signed>(v);
+    return t;
+}
+
 namespace {
 
 using K = ConservationError::Kind;

@@ -23,10 +23,31 @@ bool wait_until(Done done, std::chrono::seconds limit = std::chrono::seconds(30)
     return done();
 }
 
-std::string surplus(const NodeRig& rig) {
-    const auto r = json_of(bttctl("--json audit reconcile --config " + rig.config_path()));
+std::string surplus(const NodeRig& rig, const std::string& token_id = "") {
+    const auto r = json_of(bttctl("--json audit reconcile --config " + rig.config_path() +
+                                  (token_id.empty() ? "" : " --token-id " + token_id)));
     EXPECT_EQ(r.value("deficit", ""), "0");
+    EXPECT_EQ(r.value("token_id", ""), token_id.empty() ? "1002000" : token_id);
     return r.value("surplus", "");
+}
+
+// AuditService.Reconcile of one token: ok and its surplus, as the node itself sees it.
+v1::ReconcileReport reconcile_rpc(NodeRig& rig, const std::string& token_id) {
+    auto audit = v1::AuditService::NewStub(rig.node_channel());
+    v1::ReconcileRequest req;
+    req.set_token_id(token_id);
+    v1::ReconcileReport rec;
+    grpc::Status s;
+    for (int i = 0; i < 100; ++i) {  // UNAVAILABLE while the watcher catches up
+        grpc::ClientContext ctx;
+        bearer(ctx, kAuditorToken);
+        s = audit->Reconcile(&ctx, req, &rec);
+        if (s.ok())
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return rec;
 }
 
 TEST(HeldE2E, ForeignTokensAndDustWaitForTheOperatorWhoRefundsOneExactlyOnce) {
@@ -37,6 +58,7 @@ TEST(HeldE2E, ForeignTokensAndDustWaitForTheOperatorWhoRefundsOneExactlyOnce) {
         " --node " + rig.node_address() + " --token-file " + tokens.operator_file();
     const auto carol = tk::carol().address();
     const auto surplus_before = std::stoll(surplus(rig));
+    const auto foreign_surplus_before = std::stoll(surplus(rig, "1000001"));
     const auto foreign_before = rig.token_balance(carol, "1000001");
     const auto settled_before = rig.token_balance(carol);
 
@@ -52,8 +74,26 @@ TEST(HeldE2E, ForeignTokensAndDustWaitForTheOperatorWhoRefundsOneExactlyOnce) {
     std::this_thread::sleep_for(std::chrono::seconds(3));
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM payouts"), 1);
     EXPECT_EQ(rig.token_balance(carol, "1000001"), foreign_before - 2'000'000);
-    // The dust is the escrow's surplus, not owed to anyone.
+    // The dust is the escrow's surplus, not owed to anyone; so is the foreign token.
     EXPECT_EQ(std::stoll(surplus(rig)), surplus_before + 999'999);
+    EXPECT_EQ(std::stoll(surplus(rig, "1000001")), foreign_surplus_before + 2'000'000);
+    const auto rec = reconcile_rpc(rig, "1000001");
+    EXPECT_TRUE(rec.ok());
+    EXPECT_EQ(rec.surplus(), foreign_surplus_before + 2'000'000);
+    {  // a token id that is not one: refused, not reconciled as an unknown token
+        auto audit = v1::AuditService::NewStub(rig.node_channel());
+        for (const char* bad : {"01000001", "10x", "99999999999999999999", "-1"}) {
+            grpc::ClientContext ctx;
+            bearer(ctx, kAuditorToken);
+            v1::ReconcileRequest req;
+            req.set_token_id(bad);
+            v1::ReconcileReport r;
+            EXPECT_EQ(audit->Reconcile(&ctx, req, &r).error_code(),
+                      grpc::StatusCode::INVALID_ARGUMENT)
+                << bad;
+        }
+        EXPECT_EQ(bttctl("audit reconcile --token-id 0x1 --config " + rig.config_path()).first, 2);
+    }
 
     const auto held = json_of(bttctl("--json held list" + op));
     ASSERT_TRUE(held.contains("held")) << held.dump();
@@ -84,6 +124,8 @@ TEST(HeldE2E, ForeignTokensAndDustWaitForTheOperatorWhoRefundsOneExactlyOnce) {
     })) << rig.node_log();
     std::this_thread::sleep_for(std::chrono::seconds(3));
     EXPECT_EQ(rig.token_balance(carol, "1000001"), foreign_before);
+    // Paid back: no longer the escrow's surplus, and never a liability or deficit.
+    EXPECT_EQ(std::stoll(surplus(rig, "1000001")), foreign_surplus_before);
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM payouts WHERE token_id = '1000001'"), 1);
     EXPECT_EQ(rig.db_int("SELECT count(*) FROM payout_attempts"),
               rig.db_int("SELECT count(*) FROM payouts"));

@@ -194,14 +194,15 @@ int serve(const Config& config, NodeKeys keys) {
     ops.held = &held_transfers;
     ops.intake = &intake;
     ops.settler = &settler;
-    ops.reconcile = [&config, &client]() -> Expected<Reconciliation, ReconcileError> {
+    ops.reconcile = [&config, &client](
+                        const std::string& token_id) -> Expected<Reconciliation, ReconcileError> {
         try {
             SettlementStore books(config.database.url);
             // As `bttctl audit reconcile` does, but within a call's patience.
             ReconcileWait wait;
             wait.within = std::chrono::seconds(5);
-            return reconcile(books, client, config.escrow.address, config.channels.token_id,
-                             wait);
+            return reconcile(books, client, config.escrow.address,
+                             token_id.empty() ? config.channels.token_id : token_id, wait);
         } catch (const DatabaseUnreachable& e) {
             return unexpected(ReconcileError{ReconcileError::Kind::Store,
                                              std::string("database unreachable: ") + e.what()});

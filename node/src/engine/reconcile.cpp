@@ -84,19 +84,26 @@ Expected<Reconciliation, ReconcileError> reconcile(SettlementStore& store,
         }
         Reconciliation r;
         r.height = at->height;
-        std::int64_t paid = l->paid.value();
+        channels::Total paid = l->paid;
         // Signed payouts not yet marked confirmed may already be on the solidified chain.
         for (const auto& a : l->unconfirmed) {
             const auto inclusion = chain.solid_inclusion(a.txid.bytes());
             if (!inclusion)
                 return unexpected(ReconcileError{K::Chain, inclusion.error().message});
             if (*inclusion && (*inclusion)->block_number <= r.height)
-                paid += a.amount.value();
+                paid.add(a.amount);
         }
+        // In 128 bits (DESIGN §10): the report's int64 fields saturate, ok() does not.
+        channels::Total balance;
+        balance.add(channels::Amount::from_int64(at->balance).value_or(channels::Amount{}));
+        const auto liabilities = l->incoming.minus(paid);
+        const auto deficit = liabilities > balance ? liabilities.minus(balance) : channels::Total{};
+        const auto surplus = balance > liabilities ? balance.minus(liabilities) : channels::Total{};
         r.balance = at->balance;
-        r.liabilities = l->incoming.value() - paid;
-        r.deficit = r.liabilities > r.balance ? r.liabilities - r.balance : 0;
-        r.surplus = r.balance > r.liabilities ? r.balance - r.liabilities : 0;
+        r.liabilities = liabilities.saturated();
+        r.deficit = deficit.saturated();
+        r.surplus = surplus.saturated();
+        r.in_deficit = !(deficit == channels::Total{});
         return r;
     }
 }

@@ -12,6 +12,21 @@ namespace btt::node {
 
 namespace v1 = btt::channel::v1;
 
+namespace {
+
+// A TRC-10 token id as Tron writes it: a positive int64 in decimal, no leading zero.
+bool looks_like_token_id(const std::string& s) {
+    if (s.empty() || s.size() > 19 || s.front() == '0')
+        return false;
+    for (const char c : s) {
+        if (c < '0' || c > '9')
+            return false;
+    }
+    return s.size() < 19 || s <= "9223372036854775807";
+}
+
+}  // namespace
+
 grpc::Status AuditService::GetChannelHistory(grpc::ServerContext* call,
                                              const v1::GetChannelHistoryRequest* request,
                                              v1::ChannelHistory* response) {
@@ -60,11 +75,17 @@ grpc::Status AuditService::ListSettlements(grpc::ServerContext* call,
     return grpc::Status::OK;
 }
 
-grpc::Status AuditService::Reconcile(grpc::ServerContext* call, const v1::ReconcileRequest*,
+grpc::Status AuditService::Reconcile(grpc::ServerContext* call,
+                                     const v1::ReconcileRequest* request,
                                      v1::ReconcileReport* response) {
     if (auto denied = m_ops.auth->check(*call, Role::Auditor); !denied.ok())
         return denied;
-    const auto r = m_ops.reconcile();
+    const std::string& asked = request->token_id();
+    if (!asked.empty() && !looks_like_token_id(asked))
+        return {grpc::StatusCode::INVALID_ARGUMENT,
+                "token_id must be a TRC-10 token id (1 to 19 decimal digits, no leading zero) "
+                "or empty for the node's own token"};
+    const auto r = m_ops.reconcile(asked);
     if (!r)  // store or chain unreachable, or the watcher behind the solid head: retry
         return {grpc::StatusCode::UNAVAILABLE, r.error().message};
     response->set_height(r->height);

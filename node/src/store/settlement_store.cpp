@@ -14,6 +14,7 @@ namespace {
 using channels::Amount;
 using sql::address_of;
 using sql::amount_of;
+using sql::total_of;
 using sql::hash_of;
 
 constexpr int kRolePayee = 1, kRoleRefund = 2, kRoleUnclaimed = 3;
@@ -340,16 +341,16 @@ StoreResult<Liabilities> SettlementStore::liabilities(std::int64_t height,
         Liabilities out;
         const auto cur = txn.exec("SELECT block_number FROM chain_cursor");
         out.cursor = cur.empty() ? -1 : cur[0][0].as<std::int64_t>();
-        out.incoming = amount_of(
-            txn.exec_params1("SELECT coalesce(sum(amount), 0)::bigint FROM deposits "
+        // sum() of bigint is numeric in PostgreSQL: read whole, never cast to bigint.
+        out.incoming = total_of(
+            txn.exec_params1("SELECT coalesce(sum(amount), 0)::text FROM deposits "
                              "WHERE token_id = $1 AND block_number <= $2 AND outcome <> 3 "
                              "AND NOT held",
                              token_id, height)[0]);
-        out.paid =
-            amount_of(txn.exec_params1("SELECT coalesce(sum(amount), 0)::bigint FROM payouts WHERE "
-                                       "token_id = $1 AND state = 3 "
-                                       "AND confirmed_block <= $2",
-                                       token_id, height)[0]);
+        out.paid = total_of(txn.exec_params1("SELECT coalesce(sum(amount), 0)::text FROM payouts "
+                                             "WHERE token_id = $1 AND state = 3 "
+                                             "AND confirmed_block <= $2",
+                                             token_id, height)[0]);
         for (const auto& r : txn.exec_params(
                  "SELECT a.txid, a.payout_id, p.amount, a.signed_tx, a.expiration_ms FROM "
                  "payout_attempts a "

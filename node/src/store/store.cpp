@@ -34,6 +34,13 @@ channels::Amount amount_of(const pqxx::field& f) {
     return *a;
 }
 
+channels::Total total_of(const pqxx::field& f) {
+    const auto t = channels::Total::from_decimal(f.c_str());
+    if (!t)
+        throw std::runtime_error("malformed or negative sum stored");
+    return *t;
+}
+
 tron::TronAddress address_of(const pqxx::field& f) {
     ByteArray<21> b{};
     if (!copy_fixed(f, b))

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include <btt/base/bytes.h>
+#include <btt/channels/conservation.h>
 #include <btt/node/store/store.h>
 
 namespace btt::node {
@@ -35,6 +36,8 @@ auto translating(Body&& body) -> decltype(body()) {
 
 // Stored values read back; a malformed one (our bug or a tampered row) throws.
 [[nodiscard]] channels::Amount amount_of(const pqxx::field& f);
+// A non-negative numeric sum, read as text (it may pass INT64_MAX).
+[[nodiscard]] channels::Total total_of(const pqxx::field& f);
 [[nodiscard]] tron::TronAddress address_of(const pqxx::field& f);
 [[nodiscard]] Hash32 hash_of(const pqxx::field& f);
 

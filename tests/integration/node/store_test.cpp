@@ -2,6 +2,7 @@
 // node's identity, and the stored enum numbers pinned against the code.
 #include <btt/channels/deposit.h>
 #include <btt/channels/reject.h>
+#include <btt/node/store/settlement_store.h>
 #include <btt/tron/channel_messages.h>
 
 #include "node_fixture.h"
@@ -243,6 +244,39 @@ TEST(Store, ReportsUnavailableWhenTheServerIsUnreachable) {
 
 // Stored numbers are forever (append only): the database's enum_tokens, the code's
 // tokens and these literals must agree.
+// Issue 20, defect 2: reconciliation's sums are numeric in SQL and 128-bit in C++, so two
+// transfers of a self-issued token near 2^63 neither overflow the liabilities nor fail the
+// read; a held transfer is not a liability at all.
+TEST(Store, LiabilitiesSumPastInt64MaxAndLeaveHeldTransfersOut) {
+    const auto url = migrated_database();
+    Store store(url);
+    open_channels(store, {test_channel(3, 5'000'000)});  // block 1
+    BlockChanges b;
+    b.block_number = 2;
+    for (std::uint32_t i = 0; i < 3; ++i) {
+        DepositRecord d;
+        d.txid = channels::TxId(channel_id(90 + i).bytes());
+        d.block_number = 2;
+        d.block_time = {1'750'000'000};
+        d.sender = testkit::carol().address();
+        d.token_id = "1000001";
+        d.amount = amt(channels::Amount::kMax);
+        d.kind = DepositKind::Unclaimed;
+        d.unclaimed_reason = channels::UnclaimedReason::WrongToken;
+        d.held = i == 2;  // the first two as released by the operator, the third held
+        b.deposits.push_back(d);
+    }
+    ASSERT_TRUE(store.apply_block(b).has_value());
+    SettlementStore books(url);
+    const auto l = books.liabilities(2, "1000001");
+    ASSERT_TRUE(l) << l.error().message();
+    EXPECT_EQ(l->incoming.to_string(), "18446744073709551614");
+    EXPECT_EQ(l->paid, channels::Total{});
+    EXPECT_EQ(l->cursor, 2);
+    // At a height before the block, none of them.
+    EXPECT_EQ(books.liabilities(1, "1000001").value().incoming, channels::Total{});
+}
+
 TEST(StoredEnums, NumbersAndTokensMatchTheDatabase) {
     const auto url = migrated_database();
     pqxx::connection conn(url);

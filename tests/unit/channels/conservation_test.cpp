@@ -493,6 +493,29 @@ TEST_F(Conservation, TotalsPastInt64MaxBalanceAndOnlyARowsOwnSumOverflows) {
     }
 }
 
+// Reconciliation reads SQL's numeric sums as Totals and reports them in int64 fields.
+TEST(Total, ReadsSqlSumsSubtractsAndSaturatesIntoInt64) {
+    const auto big = Total::from_decimal("18446744073709551614");  // 2 * INT64_MAX
+    ASSERT_TRUE(big);
+    EXPECT_EQ(big->to_string(), "18446744073709551614");
+    EXPECT_EQ(big->saturated(), Amount::kMax);
+    EXPECT_EQ(Total::from_decimal("0")->to_string(), "0");
+    EXPECT_EQ(Total::from_decimal("170141183460469231731687303715884105727")->to_string(),
+              "170141183460469231731687303715884105727");  // 2^127 - 1
+    for (const char* bad : {"", "-1", "+1", "1.5", "1e3", " 1", "1 ", "abc",
+                            "170141183460469231731687303715884105728",  // 2^127
+                            "9999999999999999999999999999999999999999"})
+        EXPECT_FALSE(Total::from_decimal(bad)) << bad;
+    Total five;
+    five.add(amt(5));
+    const auto below = five.minus(*big);
+    EXPECT_TRUE(below.is_negative());
+    EXPECT_EQ(below.to_string(), "-18446744073709551609");
+    EXPECT_EQ(below.saturated(), std::numeric_limits<std::int64_t>::min());
+    EXPECT_EQ(big->minus(*big), Total{});
+    EXPECT_EQ(five.saturated(), 5);
+}
+
 TEST_F(Conservation, CatchesASettledChannelWhosePayoutIsMissing) {
     // Every remaining row is consistent, so only the per-token identity can notice.
     {  // alice's payee share of c4 (her only payout in that token) never stored

@@ -30,6 +30,7 @@ namespace {
 struct Options {
     std::string config;
     int wait_s = 30;
+    std::string token_id;  // empty: the node's channels.token_id
 };
 
 // libpq's messages run over several lines ("...\n\tIs the server running..."): one line,
@@ -86,8 +87,8 @@ void reconcile(Context& ctx, const Options& opts) {
     // rather than fail a check that would pass a moment later.
     node::ReconcileWait wait;
     wait.within = std::chrono::seconds(opts.wait_s);
-    const auto r = node::reconcile(*store, chain, config->escrow.address,
-                                   config->channels.token_id, wait);
+    const std::string& token = opts.token_id.empty() ? config->channels.token_id : opts.token_id;
+    const auto r = node::reconcile(*store, chain, config->escrow.address, token, wait);
     if (!r) {
         using K = node::ReconcileError::Kind;
         switch (r.error().kind) {
@@ -107,6 +108,7 @@ void reconcile(Context& ctx, const Options& opts) {
     }
     // Amounts as decimal strings (DESIGN §9): int64 base units that JSON readers keeping
     // doubles would round.
+    ctx.out.add("token_id", token);
     ctx.out.add("height", r->height);
     ctx.out.add("balance", std::to_string(r->balance));
     ctx.out.add("liabilities", std::to_string(r->liabilities));
@@ -143,6 +145,16 @@ void add_audit_commands(CLI::App& app, Context& ctx) {
                     "(it trails a moving chain by a block or so); exit 3 after that")
         ->check(CLI::Range(0, 3600))
         ->capture_default_str();
+    rec->add_option("--token-id", opts->token_id,
+                    "reconcile another TRC-10 token than the node's channels.token_id: held "
+                    "transfers of a foreign token show as its surplus")
+        ->check([](const std::string& s) {
+            const bool ok = !s.empty() && s.size() <= 19 && s.front() != '0' &&
+                            s.find_first_not_of("0123456789") == std::string::npos &&
+                            (s.size() < 19 || s <= "9223372036854775807");
+            return ok ? std::string() : std::string("must be a TRC-10 token id (1 to 19 decimal "
+                                                    "digits, no leading zero)");
+        });
     rec->callback([&ctx, opts] { reconcile(ctx, *opts); });
     add_audit_ledger_commands(audit, ctx);
 }

@@ -31,8 +31,10 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <limits>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <btt/base/expected.h>
@@ -110,8 +112,26 @@ public:
     [[nodiscard]] constexpr bool operator<(const Total& o) const { return m_value < o.m_value; }
     [[nodiscard]] constexpr bool operator>(const Total& o) const { return o < *this; }
     [[nodiscard]] constexpr bool operator==(Amount a) const { return m_value == a.value(); }
+    // May be negative: a difference of two totals (liabilities = incoming - paid).
+    [[nodiscard]] constexpr Total minus(const Total& other) const {
+        Total t = *this;
+        t.m_value -= other.m_value;
+        return t;
+    }
+    [[nodiscard]] constexpr bool is_negative() const { return m_value < 0; }
+    // Clamped into int64, for report fields that the fixed API types as int64.
+    [[nodiscard]] constexpr std::int64_t saturated() const {
+        constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+        constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+        if (m_value > kMax) return kMax;
+        if (m_value < kMin) return kMin;
+        return static_cast<std::int64_t>(m_value);
+    }
     // The decimal digits (a total may exceed what an Amount holds).
     [[nodiscard]] std::string to_string() const;
+    // Unsigned decimal digits, as SQL prints a numeric sum of amounts (no sign, point or
+    // exponent); nullopt for anything else or past 2^127 - 1.
+    [[nodiscard]] static std::optional<Total> from_decimal(std::string_view digits);
 
 private:
     __extension__ __int128 m_value = 0;

@@ -25,7 +25,10 @@ struct Reconciliation {
     std::int64_t liabilities = 0;
     std::int64_t deficit = 0;
     std::int64_t surplus = 0;
-    [[nodiscard]] bool ok() const { return deficit == 0; }
+    // The amounts above are computed in 128 bits and clamped into int64 (the API's type);
+    // whether there is a deficit is decided before clamping.
+    bool in_deficit = false;
+    [[nodiscard]] bool ok() const { return !in_deficit && deficit == 0; }
 };
 
 struct ReconcileError {

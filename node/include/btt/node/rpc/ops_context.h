@@ -32,8 +32,9 @@ struct OpsContext {
     const HeldTransfers* held = nullptr;  // unclaimed transfers held for the operator
     Intake* intake = nullptr;
     Settler* settler = nullptr;
-    // Reconciliation at one solidified height (reconcile.h), on the node's chain client.
-    std::function<Expected<Reconciliation, ReconcileError>()> reconcile;
+    // Reconciliation at one solidified height (reconcile.h), on the node's chain client,
+    // of one token (empty: channels.token_id).
+    std::function<Expected<Reconciliation, ReconcileError>(const std::string& token_id)> reconcile;
     // The ledger export (btt-ledger/1, ledger_export.h), one JSONL line per call of
     // `emit`, which throws ExportStopped when the client went away. Throws
     // DatabaseUnreachable (store.h) when the database cannot be reached.

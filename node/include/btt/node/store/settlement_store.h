@@ -49,8 +49,9 @@ struct StoredLedger {
 // stay in: they are part of what came in and never left.
 struct Liabilities {
     std::int64_t cursor = -1;              // the watcher's cursor (must be >= H to judge)
-    channels::Amount incoming;             // deposits of the token in blocks <= H
-    channels::Amount paid;                 // payouts confirmed in blocks <= H
+    // In 128 bits (DESIGN §10): a foreign token's amounts may sum past INT64_MAX.
+    channels::Total incoming;              // deposits of the token in blocks <= H, not held
+    channels::Total paid;                  // payouts confirmed in blocks <= H
     std::vector<LiveAttempt> unconfirmed;  // may be on chain at <= H: the caller checks
 };
 
