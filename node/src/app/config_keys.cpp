@@ -354,6 +354,11 @@ const std::vector<Entry>& entries() {
                                  "proofs queued for verification and judging; when full, new "
                                  "proofs are answered `overloaded`"},
                                 &Config::limits, &Config::Limits::intake_queue, 1, 1 << 24));
+        t.push_back(integer_key({"limits.request_queue", K::Integer, false,
+                                 "clients' close requests and channel look-ups (GetChannel, "
+                                 "WatchChannel) queued across shards; beyond it they are "
+                                 "answered RESOURCE_EXHAUSTED"},
+                                &Config::limits, &Config::Limits::request_queue, 1, 1 << 20));
         t.push_back(integer_key({"limits.batch_max_proofs", K::Integer, false,
                                  "group commit: most proofs in one batch (one transaction, one "
                                  "receipt signature)"},

@@ -121,6 +121,7 @@ int serve(const Config& config, NodeKeys keys) {
                                 ? config.limits.verify_threads
                                 : std::max(1u, std::thread::hardware_concurrency());
     intake_options.queue_limit = config.limits.intake_queue;
+    intake_options.request_queue_limit = config.limits.request_queue;
     intake_options.batch_max = config.limits.batch_max_proofs;
     intake_options.batch_delay = config.limits.batch_max_delay;
     intake_options.rules = rules;

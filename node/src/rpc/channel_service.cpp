@@ -25,6 +25,11 @@ public:
     void OnDone() override { delete this; }
 };
 
+grpc::Status too_many_requests() {
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+            "the node has too many close requests and look-ups queued; retry later"};
+}
+
 grpc::Status too_many_connections(std::uint32_t limit) {
     return {grpc::StatusCode::RESOURCE_EXHAUSTED,
             "the node serves its limit of " + std::to_string(limit) +
@@ -65,14 +70,19 @@ grpc::ServerUnaryReactor* ChannelService::GetChannel(grpc::CallbackServerContext
         return reactor;
     }
     // Answered on the shard that owns the channel, from what intake judges against.
-    m_intake.lookup(*id, [reactor, response](std::optional<channels::Channel> c) {
-        if (!c) {
-            reactor->Finish({grpc::StatusCode::NOT_FOUND, "no such channel"});
-            return;
-        }
-        to_proto(*c, *response);
-        reactor->Finish(grpc::Status::OK);
-    });
+    const bool queued = m_intake.lookup(
+        *id,
+        [reactor, response](std::optional<channels::Channel> c) {
+            if (!c) {
+                reactor->Finish({grpc::StatusCode::NOT_FOUND, "no such channel"});
+                return;
+            }
+            to_proto(*c, *response);
+            reactor->Finish(grpc::Status::OK);
+        },
+        Intake::source_of(ctx->peer()));
+    if (!queued)
+        reactor->Finish(too_many_requests());
     return reactor;
 }
 
@@ -86,6 +96,7 @@ grpc::ServerBidiReactor<v1::ProofRequest, v1::ProofResult>* ChannelService::Stre
         return m_limits.note_malformed(peer, PeerLimits::Clock::now());
     };
     hooks.done = [this, peer] { m_limits.end_stream(peer); };
+    hooks.source = Intake::source_of(peer);
     return make_proof_stream(m_intake, m_info.inflight_per_stream, m_info.metrics,
                              std::move(hooks));
 }
@@ -123,9 +134,11 @@ grpc::ServerUnaryReactor* ChannelService::CloseChannel(grpc::CallbackServerConte
                      std::string("channel is ") + channels::state_name(r.state)});
             case CloseOutcome::StoreUnavailable:
                 return reactor->Finish({grpc::StatusCode::UNAVAILABLE, "store unavailable: retry"});
+            case CloseOutcome::Overloaded:
+                return reactor->Finish(too_many_requests());
         }
         reactor->Finish({grpc::StatusCode::INTERNAL, "internal error"});
-    });
+    }, Intake::source_of(ctx->peer()));
     return reactor;
 }
 
@@ -152,6 +165,7 @@ grpc::ServerWriteReactor<v1::ChannelEvent>* ChannelService::WatchChannel(
         m_limits.remove_watcher(peer, channel);
         m_limits.end_stream(peer);
     };
+    hooks.source = Intake::source_of(peer);
     return make_watch_stream(m_events, m_intake, *id, std::move(hooks));
 }
 

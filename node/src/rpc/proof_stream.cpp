@@ -79,7 +79,7 @@ public:
         msg.signature.assign(m_request.signature().begin(), m_request.signature().end());
         // Submit before reading on: the next OnReadDone may run on another thread, and a
         // channel's proofs must reach intake in arrival order.
-        m_intake.submit(m_sink, slot, m_request.request_id(), std::move(msg));
+        m_intake.submit(m_sink, slot, m_request.request_id(), std::move(msg), m_hooks.source);
         // Read on, or pause until a reply frees a place in the window (OnWriteDone then
         // reads on). Decided after submit, so no other read can overtake this proof.
         bool read_more = false;

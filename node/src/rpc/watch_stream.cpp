@@ -30,7 +30,11 @@ public:
         : m_bus(bus), m_hooks(std::move(hooks)) {
         // Subscribe before looking the channel up, so nothing between the two is missed.
         m_handle = m_bus.subscribe(id, [this](const ChannelEvent* e) { enqueue(e); });
-        intake.lookup(id, [this](std::optional<channels::Channel> c) { looked_up(c.has_value()); });
+        const bool queued = intake.lookup(
+            id, [this](std::optional<channels::Channel> c) { looked_up(c.has_value()); },
+            m_hooks.source);
+        if (!queued)
+            looked_up(false, /*refused=*/true);
     }
 
     void OnWriteDone(bool ok) override {
@@ -76,13 +80,17 @@ public:
     }
 
 private:
-    void looked_up(bool found) {
+    // `refused`: the node's queue of look-ups was full, so the channel was not looked up.
+    void looked_up(bool found, bool refused = false) {
         std::optional<grpc::Status> done;
         const v1::ChannelEvent* next = nullptr;
         {
             std::lock_guard lock(m_mutex);
             m_looked_up = true;
             m_found = found;
+            if (refused && !m_end)
+                m_end = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                     "the node has too many requests queued; watch again later");
             if (!found && !m_end)
                 m_end = grpc::Status(grpc::StatusCode::NOT_FOUND, "no such channel");
             next = start_next();

@@ -1,5 +1,6 @@
 // Intake against a real PostgreSQL: group commit, receipts, every reject reason it can
 // produce, duplicates after a restart, and the database stopped under load.
+#include <future>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -182,6 +183,114 @@ TEST(Intake, AnswersOverloadedWhenItsQueueIsFull) {
     EXPECT_EQ(r.reason, Reject::Overloaded);
 }
 
+// DESIGN §10 "Bounded ... queued work of every kind": clients' close requests and
+// look-ups count against request_queue_limit and are refused beyond it, while the node's
+// own moves (force settle, paid out) and look-ups are never refused for a queue.
+TEST(Intake, RefusesClientsCloseRequestsAndLookUpsBeyondTheRequestQueue) {
+    IntakeRig rig;
+    auto c = test_channel(4);
+    open_channels(rig.store, {c});
+    const auto client = Intake::source_of("ipv4:127.0.0.1:40000");
+    const auto ask_close = [&](Intake::Source source) {
+        std::promise<CloseReply> p;
+        auto f = p.get_future();
+        channels::CloseRequest req{c.id, Bytes(65, 0)};  // never judged when refused
+        rig.intake->close_channel(req, [&p](CloseReply r) { p.set_value(r); }, source);
+        EXPECT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+        return f.get();
+    };
+    const auto ask_lookup = [&](Intake::Source source) {
+        auto p = std::make_shared<std::promise<bool>>();
+        auto f = p->get_future();
+        if (!rig.intake->lookup(c.id, [p](auto ch) { p->set_value(ch.has_value()); }, source))
+            return std::optional<bool>();
+        EXPECT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+        return std::optional<bool>(f.get());
+    };
+    {
+        IntakeOptions o;
+        o.request_queue_limit = 0;
+        rig.start(o);
+        EXPECT_EQ(ask_close(client).outcome, CloseOutcome::Overloaded);
+        EXPECT_FALSE(ask_lookup(client).has_value());
+        EXPECT_EQ(ask_lookup(Intake::kNodeSource), std::optional<bool>(true));
+        // The node's own: judged (a zero signature is refused as malformed, not queued out).
+        EXPECT_EQ(ask_close(Intake::kNodeSource).outcome, CloseOutcome::BadSignature);
+        rig.intake->stop();
+    }
+    {  // One place: requests asked one after another are each admitted and release it.
+        IntakeOptions o;
+        o.request_queue_limit = 1;
+        rig.intake = std::make_unique<Intake>(
+            [&] { o.database_url = rig.url; return o; }(), node_key_copy(), rig.clock.clock());
+        rig.intake->start(rig.store.load_channels().value());
+        for (int i = 0; i < 20; ++i) {
+            EXPECT_EQ(ask_lookup(client), std::optional<bool>(true)) << i;
+            EXPECT_EQ(ask_close(client).outcome, CloseOutcome::BadSignature) << i;
+        }
+    }
+}
+
+// DESIGN §10 "Fair under floods": a connection flooding one shard with proofs signed by a
+// stranger (each costs a signature recovery) holds one turn per round; another
+// connection's proofs on the same shard are judged, committed and answered while most of
+// the flood still waits. In arrival order (the code before), all of the flood went first.
+class OrderSink final : public ReplySink {
+public:
+    void deliver(std::uint64_t slot, ProofReply) override {
+        std::lock_guard lock(m_mutex);
+        m_order.push_back(slot);
+        m_cv.notify_all();
+    }
+    bool wait_for(std::size_t n) {
+        std::unique_lock lock(m_mutex);
+        return m_cv.wait_for(lock, std::chrono::seconds(120), [&] { return m_order.size() >= n; });
+    }
+    std::vector<std::uint64_t> order() {
+        std::lock_guard lock(m_mutex);
+        return m_order;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::vector<std::uint64_t> m_order;
+};
+
+TEST(Intake, ServesConnectionsInTurnSoAFloodOfBadSignaturesDoesNotQueueAheadOfOthers) {
+    IntakeRig rig;
+    auto victim = test_channel(5);
+    auto target = test_channel(6);
+    open_channels(rig.store, {victim, target});
+    IntakeOptions o;
+    o.shards = 1;  // the flood and the honest proofs share the shard for certain
+    rig.start(o);
+    auto sink = std::make_shared<OrderSink>();
+    const auto attacker = Intake::source_of("ipv4:127.0.0.1:40001");
+    const auto honest = Intake::source_of("ipv4:127.0.0.1:40002");
+    constexpr std::uint64_t kFlood = 4000, kHonest = 20;
+    const auto& stranger = testkit::carol();  // not the payer: refused after recovery
+    std::vector<channels::ProofMsg> flood;
+    for (std::uint64_t i = 0; i < kFlood; ++i)
+        flood.push_back(proof(target.id, i + 1, stranger));
+    for (std::uint64_t i = 0; i < kFlood; ++i)
+        rig.intake->submit(sink, i, i, std::move(flood[i]), attacker);
+    for (std::uint64_t i = 0; i < kHonest; ++i)
+        rig.intake->submit(sink, kFlood + i, kFlood + i, proof(victim.id, i + 1), honest);
+    ASSERT_TRUE(sink->wait_for(kFlood + kHonest));
+    const auto order = sink->order();
+    std::size_t last_honest = 0;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (order[i] >= kFlood)
+            last_honest = i;
+    }
+    const auto flood_after = order.size() - 1 - last_honest;
+    // Submitting takes a few ms; judging the flood ~40 us a proof on one core (160 ms).
+    EXPECT_GE(flood_after, kFlood / 2) << "the honest connection's last answer came after "
+                                       << (kFlood - flood_after) << " of " << kFlood
+                                       << " flood answers";
+}
+
 TEST(Intake, AnswersADuplicateAfterARestartWithTheStoredBatchReceipt) {
     IntakeRig rig;
     auto a = test_channel(4), b = test_channel(5);
@@ -210,6 +319,88 @@ TEST(Intake, AnswersADuplicateAfterARestartWithTheStoredBatchReceipt) {
     EXPECT_EQ(rig.store.last_batch().value().value().header.seq, seq);
 }
 
+// A replay of a signature older than the committer's recent batches (GetChannel shows
+// anyone the latest one): the first costs the database reads, every replay after it is
+// answered from the duplicate answerer's caches with the same receipt (issue 20 defect 6).
+TEST(Intake, AnswersReplayedDuplicatesFromMemoryAfterTheFirstDatabaseRead) {
+    IntakeRig rig;
+    auto a = test_channel(4), b = test_channel(5);
+    open_channels(rig.store, {a, b});
+    rig.start();
+    const auto original = rig.send_and_wait(proof(a.id, 1));
+    ASSERT_EQ(original.outcome, Outcome::Accepted);
+    for (std::uint64_t i = 1; i <= 20; ++i)  // one batch each: `a` leaves the recent ones
+        ASSERT_EQ(rig.send_and_wait(proof(b.id, i)).outcome, Outcome::Accepted);
+    const auto& stats = rig.intake->stats();
+    EXPECT_EQ(stats.duplicate_reads.load(), 0u);
+    const auto attacker = Intake::source_of("ipv4:127.0.0.1:40001");
+    constexpr std::uint64_t kReplays = 300;
+    const auto first = rig.next_slot;
+    for (std::uint64_t i = 0; i < kReplays; ++i) {
+        const auto slot = rig.next_slot++;
+        rig.intake->submit(rig.sink, slot, slot, proof(a.id, 1), attacker);
+    }
+    ASSERT_TRUE(rig.sink->wait_for(first + kReplays));
+    for (std::uint64_t i = first; i < first + kReplays; ++i) {
+        const auto r = rig.sink->one(i);
+        ASSERT_EQ(r.outcome, Outcome::Duplicate) << i;
+        ASSERT_TRUE(receipt_holds(r, a.id));
+        EXPECT_EQ(r.batch->header.seq, original.batch->header.seq);
+        EXPECT_EQ(r.leaf_index, original.leaf_index);
+    }
+    // Where it was committed (one read), then the batch and its leaves (two): once.
+    EXPECT_EQ(stats.duplicate_reads.load(), 3u);
+    // A fresh duplicate comes from the recent batches, with no read either.
+    const auto fresh = rig.send_and_wait(proof(b.id, 20));
+    ASSERT_EQ(fresh.outcome, Outcome::Duplicate);
+    EXPECT_TRUE(receipt_holds(fresh, b.id));
+    EXPECT_EQ(stats.duplicate_reads.load(), 3u);
+    // Intake goes on accepting behind the replays.
+    EXPECT_EQ(rig.send_and_wait(proof(a.id, 2)).outcome, Outcome::Accepted);
+}
+
+// The duplicate answerer's queue is bounded per source: a replay flood is refused
+// `overloaded` past its share, and another connection's duplicate in the same batch is
+// still answered with its receipt.
+TEST(Intake, RefusesAReplayFloodOverloadedPastItsShareAndStillAnswersOthersDuplicates) {
+    IntakeRig rig;
+    auto a = test_channel(4), b = test_channel(5);
+    open_channels(rig.store, {a, b});
+    IntakeOptions o;
+    o.duplicate_queue_per_source = 8;
+    o.batch_delay = std::chrono::milliseconds(200);  // the whole flood in one batch
+    rig.start(o);
+    ASSERT_EQ(rig.send_and_wait(proof(a.id, 1)).outcome, Outcome::Accepted);
+    ASSERT_EQ(rig.send_and_wait(proof(b.id, 1)).outcome, Outcome::Accepted);
+    const auto attacker = Intake::source_of("ipv4:127.0.0.1:40001");
+    const auto honest = Intake::source_of("ipv4:127.0.0.1:40002");
+    constexpr std::uint64_t kFlood = 500;
+    const auto first = rig.next_slot;
+    for (std::uint64_t i = 0; i < kFlood; ++i) {
+        const auto slot = rig.next_slot++;
+        rig.intake->submit(rig.sink, slot, slot, proof(a.id, 1), attacker);
+    }
+    const auto honest_slot = rig.next_slot++;
+    rig.intake->submit(rig.sink, honest_slot, honest_slot, proof(b.id, 1), honest);
+    ASSERT_TRUE(rig.sink->wait_for(honest_slot + 1));
+    std::size_t answered = 0, refused = 0;
+    for (std::uint64_t i = first; i < first + kFlood; ++i) {
+        const auto r = rig.sink->one(i);
+        if (r.outcome == Outcome::Duplicate) {
+            ++answered;
+            EXPECT_TRUE(receipt_holds(r, a.id));
+        } else {
+            ASSERT_EQ(r.reason, Reject::Overloaded) << i;
+            ++refused;
+        }
+    }
+    EXPECT_GT(refused, 0u);
+    EXPECT_GE(answered, 1u);
+    const auto mine = rig.sink->one(honest_slot);
+    ASSERT_EQ(mine.outcome, Outcome::Duplicate);
+    EXPECT_TRUE(receipt_holds(mine, b.id));
+}
+
 // While a failed commit is recovered, nothing is judged against the amounts it held: a
 // resent amount below them is store_unavailable (retry), never amount_not_increasing
 // (final) for an amount that is not stored.
@@ -219,13 +410,13 @@ TEST(Intake, WhileRecoveringAFailedCommitNoRefusalRestsOnItsAmounts) {
 
     testkit::pg().stop_immediately();
     // Pipelined: 20, 30 and 40 are judged on top of each other before the commit fails.
-    for (const std::uint64_t amount : {20, 30, 40})
+    for (const std::uint64_t amount : {20u, 30u, 40u})
         rig.send(proof(c.id, amount));
     ASSERT_TRUE(rig.sink->wait_for(rig.next_slot));
     for (std::uint64_t slot = 1; slot < rig.next_slot; ++slot)
         EXPECT_EQ(rig.sink->one(slot).reason, Reject::StoreUnavailable) << "slot " << slot;
     // Still down, recovery under way: resend 20 and 30 (below the speculative 40).
-    for (const std::uint64_t amount : {20, 30}) {
+    for (const std::uint64_t amount : {20u, 30u}) {
         const auto r = rig.send_and_wait(proof(c.id, amount));
         EXPECT_EQ(r.outcome, Outcome::Rejected);
         EXPECT_EQ(r.reason, Reject::StoreUnavailable)

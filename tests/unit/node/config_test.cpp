@@ -95,6 +95,7 @@ TEST(Config, OnlyTheRequiredKeysLoadWithEveryDefaultOfDesign) {
     EXPECT_GE(c.limits.streams_per_connection, 16u);  // DESIGN §9: at least 16
     EXPECT_EQ(c.limits.inflight_per_stream, 256u);    // DESIGN §9: at least 256
     EXPECT_EQ(c.limits.intake_queue, 65536u);
+    EXPECT_EQ(c.limits.request_queue, 4096u);
     EXPECT_EQ(c.limits.batch_max_proofs, 1000u);
     EXPECT_EQ(c.limits.batch_max_delay, 5ms);
     EXPECT_EQ(c.limits.verify_threads, 0u);
@@ -145,6 +146,7 @@ Config everything_changed() {
     c.limits.streams_per_connection = 16;
     c.limits.inflight_per_stream = 1;
     c.limits.intake_queue = 100;
+    c.limits.request_queue = 50;
     c.limits.batch_max_proofs = 1;
     c.limits.batch_max_delay = 0ms;
     c.limits.verify_threads = 3;
@@ -367,6 +369,8 @@ TEST(Config, RefusesEachValueOutsideItsRange) {
         {"limits", "streams_per_connection = 0", "limits.streams_per_connection"},
         {"limits", "inflight_per_stream = 0", "limits.inflight_per_stream"},
         {"limits", "intake_queue = 0", "limits.intake_queue"},
+        {"limits", "request_queue = 0", "limits.request_queue"},
+        {"limits", "request_queue = 1048577", "limits.request_queue"},
         {"limits", "batch_max_proofs = 0", "limits.batch_max_proofs"},
         {"limits", "batch_max_delay_ms = -1", "limits.batch_max_delay_ms"},
         {"limits", "verify_threads = -1", "limits.verify_threads"},
@@ -635,7 +639,7 @@ TEST_F(ConfigKeys, LoadsBothKeys) {
 }
 
 TEST_F(ConfigKeys, LoadsRoleTokensAndRefusesWeakOrSharedOnes) {
-    const auto token_file = [&](const std::string& name, const std::string& text, int mode) {
+    const auto token_file = [&](const std::string& name, const std::string& text, mode_t mode) {
         std::ofstream(path(name)) << text << "\n";
         EXPECT_EQ(chmod(path(name).c_str(), mode), 0);
         return path(name);

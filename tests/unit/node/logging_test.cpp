@@ -16,7 +16,7 @@ TEST(JsonLog, EscapesWhatJsonForbidsAndKeepsUtf8) {
     EXPECT_EQ(json_escape("caf\xc3\xa9"), "caf\xc3\xa9");
     EXPECT_EQ(json_escape("bad \xff byte"), "bad \xef\xbf\xbd byte");
     EXPECT_EQ(json_escape("cut \xe2\x82"), "cut \xef\xbf\xbd\xef\xbf\xbd");
-    for (const std::string message :
+    for (const std::string& message :
          {std::string("x\0y", 3), std::string("\xc0\xaf"), std::string("\xf5\x80\x80\x80"),
           std::string("\xed\xa0\x80"), std::string("\xe0\x80\x80"), std::string("\xf4\x90\x80\x80"),
           std::string("q\"\\\b\f")}) {

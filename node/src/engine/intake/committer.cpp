@@ -14,22 +14,6 @@ namespace {
 
 constexpr std::size_t kRecentBatches = 16;  // kept for duplicates of fresh amounts
 
-// The batch's tree over its receipt messages (DESIGN §3), with the header's root filled in.
-CommittedBatch make_batch(tron::BatchHeader header, const tron::Signature& signature,
-                          const std::vector<ProofRow>& leaves) {
-    std::vector<Hash32> hashes;
-    std::vector<std::pair<channels::ChannelId, channels::Amount>> ids;
-    hashes.reserve(leaves.size());
-    for (const auto& p : leaves) {
-        hashes.push_back(tron::merkle_leaf_hash(tron::receipt_message(
-            p.channel.bytes(), static_cast<std::uint64_t>(p.amount.value()))));
-        ids.emplace_back(p.channel, p.amount);
-    }
-    tron::MerkleTree tree(std::move(hashes));
-    header.root = tree.root();
-    return CommittedBatch{header, signature, std::move(tree), std::move(ids)};
-}
-
 // WatchChannel's name of a committed state change (DESIGN §9): the commit that moved the
 // channel is its one publisher, so `closed` can never be followed by an event of the move.
 const char* transition_event_kind(channels::ChannelState to) {
@@ -44,6 +28,21 @@ const char* transition_event_kind(channels::ChannelState to) {
 }
 
 }  // namespace
+
+CommittedBatch make_committed_batch(tron::BatchHeader header, const tron::Signature& signature,
+                                    const std::vector<ProofRow>& leaves) {
+    std::vector<Hash32> hashes;
+    std::vector<std::pair<channels::ChannelId, channels::Amount>> ids;
+    hashes.reserve(leaves.size());
+    for (const auto& p : leaves) {
+        hashes.push_back(tron::merkle_leaf_hash(tron::receipt_message(
+            p.channel.bytes(), static_cast<std::uint64_t>(p.amount.value()))));
+        ids.emplace_back(p.channel, p.amount);
+    }
+    tron::MerkleTree tree(std::move(hashes));
+    header.root = tree.root();
+    return CommittedBatch{header, signature, std::move(tree), std::move(ids)};
+}
 
 void Intake::Committer::push(Item item) {
     bool wake_up = false;
@@ -139,8 +138,8 @@ void Intake::Committer::commit(std::vector<Item>& items) {
         stored.header.prev_hash = tip ? tron::batch_hash(tip->header) : Hash32{};
         stored.header.leaf_count = static_cast<std::uint32_t>(rows.size());
         // Built before signing: the signature covers the root. A stored batch read back
-        // (locate) is rebuilt the same way and checked against its stored root.
-        auto built = make_batch(stored.header, {}, rows);
+        // (duplicates.cpp) is rebuilt the same way and checked against its stored root.
+        auto built = make_committed_batch(stored.header, {}, rows);
         stored.header.root = built.header.root;
         stored.signature =
             tron::sign_message_v2(receipt_key, tron::batch_header_message(stored.header));
@@ -275,7 +274,7 @@ void Intake::Committer::commit(std::vector<Item>& items) {
     std::vector<Item> dup_items;
     for (auto* d : dups)
         dup_items.push_back(std::move(*d));
-    answer_duplicates(dup_items, batch);
+    intake.m_duplicates->hand(dup_items, RecentBatches(recent.begin(), recent.end()));
 }
 
 void Intake::Committer::answer_stale() {
@@ -297,59 +296,6 @@ void Intake::Committer::fail(Item& it) {
         return;
     }
     intake.reply_now(it.sink, it.slot, it.request_id, channels::Reject::StoreUnavailable, 0);
-}
-
-std::optional<std::pair<std::shared_ptr<const CommittedBatch>, std::uint32_t>>
-Intake::Committer::locate(const channels::ChannelId& channel, channels::Amount amount) {
-    for (const auto& b : recent) {
-        for (std::size_t i = b->leaves.size(); i-- > 0;) {
-            if (b->leaves[i].first == channel && b->leaves[i].second == amount) {
-                return std::make_pair(b, static_cast<std::uint32_t>(i));
-            }
-        }
-    }
-    // Older: read the batch back and rebuild its tree (rare: a client resending after a
-    // reconnect).
-    const auto where = store->proof_location(channel, amount);
-    if (!where || !*where)
-        return std::nullopt;
-    const auto stored = store->batch((*where)->batch_seq);
-    const auto rows = store->batch_leaves((*where)->batch_seq);
-    if (!stored || !*stored || !rows || rows->size() != (*stored)->header.leaf_count) {
-        return std::nullopt;
-    }
-    auto rebuilt = std::make_shared<const CommittedBatch>(
-        make_batch((*stored)->header, (*stored)->signature, *rows));
-    if (rebuilt->header.root != (*stored)->header.root) {
-        spdlog::error("intake: stored batch {} does not match its root", (*stored)->header.seq);
-        return std::nullopt;
-    }
-    return std::make_pair(rebuilt, (*where)->leaf_index);
-}
-
-void Intake::Committer::answer_duplicates(std::vector<Item>& dups,
-                                          const std::shared_ptr<const CommittedBatch>&) {
-    for (auto& d : dups) {
-        const auto found = locate(d.channel, d.amount);
-        if (!found) {
-            // Its amount is not durable (a commit failed under it): the client retries.
-            intake.reply_now(d.sink, d.slot, d.request_id, channels::Reject::StoreUnavailable, 0);
-            continue;
-        }
-        ProofReply r;
-        r.request_id = d.request_id;
-        r.outcome = channels::Outcome::Duplicate;
-        r.accepted = static_cast<std::uint64_t>(d.amount.value());
-        r.batch = found->first;
-        r.leaf_index = found->second;
-        r.amount = r.accepted;
-        intake.m_stats.duplicate.fetch_add(1, std::memory_order_relaxed);
-        if (intake.m_options.metrics != nullptr) {
-            intake.m_options.metrics->proof_outcome(channels::Outcome::Duplicate,
-                                                    channels::Reject::Internal);
-        }
-        d.sink->deliver(d.slot, std::move(r));
-    }
 }
 
 void Intake::Committer::post_committed(std::vector<CommittedUpdate> updates) {

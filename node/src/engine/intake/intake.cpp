@@ -29,10 +29,32 @@ Intake::Intake(IntakeOptions options, tron::PrivateKey receipt_key, Clock clock)
     for (unsigned i = 0; i < m_options.shards; ++i)
         m_shards.push_back(std::make_unique<Shard>());
     m_committer = std::make_unique<Committer>(*this, std::move(receipt_key));
+    m_duplicates = std::make_unique<Duplicates>(*this);
 }
 
 Intake::~Intake() {
     stop();
+}
+
+Intake::Source Intake::source_of(const std::string& peer) {
+    // Never kNodeSource: a client never shares the node's own turn.
+    return std::hash<std::string>{}(peer) | 1u;
+}
+
+void Intake::enqueue(Shard& shard, Source source, std::function<void()> work) {
+    shard.work.push(source, std::move(work));
+    boost::asio::post(shard.io, [&shard] {
+        if (auto next = shard.work.pop())
+            (*next)();
+    });
+}
+
+bool Intake::admit_request() {
+    if (m_requests_queued.fetch_add(1) >= m_options.request_queue_limit) {
+        m_requests_queued.fetch_sub(1);
+        return false;
+    }
+    return true;
 }
 
 std::size_t Intake::shard_index(ByteView channel_id) const {
@@ -48,6 +70,7 @@ void Intake::start(std::vector<channels::Channel> loaded) {
     if (!last)
         throw std::runtime_error(last.error().message());
     m_committer->tip = *last;
+    m_duplicates->store = std::make_unique<Store>(m_options.database_url);
     for (auto& c : loaded)
         shard_of(c.id.bytes()).add(c);
     for (auto& s : m_shards) {
@@ -55,6 +78,7 @@ void Intake::start(std::vector<channels::Channel> loaded) {
         shard->thread = std::thread([shard] { shard->io.run(); });
     }
     m_committer->replier_thread = std::thread([this] { m_committer->replier.run(); });
+    m_duplicates->thread = std::thread([this] { m_duplicates->run(); });
     m_committer->thread = std::thread([this] { m_committer->run(); });
     m_started = true;
 }
@@ -73,7 +97,7 @@ void Intake::reply_now(const std::shared_ptr<ReplySink>& sink, std::uint64_t slo
 }
 
 void Intake::submit(const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
-                    std::uint64_t request_id, channels::ProofMsg msg) {
+                    std::uint64_t request_id, channels::ProofMsg msg, Source source) {
     std::shared_lock gate(m_gate);
     if (m_closed)
         return reply_now(sink, slot, request_id, channels::Reject::StoreUnavailable, 0);
@@ -84,9 +108,9 @@ void Intake::submit(const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
         return;
     }
     Shard& shard = shard_of(msg.channel_id);
-    boost::asio::post(shard.io, [this, &shard, sink, slot, request_id, msg = std::move(msg)] {
+    enqueue(shard, source, [this, &shard, sink, slot, request_id, source, msg = std::move(msg)] {
         m_queued.fetch_sub(1);
-        judge_on_shard(shard, sink, slot, request_id, msg);
+        judge_on_shard(shard, sink, slot, request_id, msg, source);
     });
 }
 
@@ -96,7 +120,7 @@ bool Intake::is_rolling_back(const Shard& shard) const {
 
 void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink,
                             std::uint64_t slot, std::uint64_t request_id,
-                            const channels::ProofMsg& msg) {
+                            const channels::ProofMsg& msg, Source source) {
     // 1. The proof alone: the signature recovery is the expensive step, on this core.
     auto verified = channels::check_proof(msg);
     if (!verified)
@@ -133,6 +157,7 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
     item.slot = slot;
     item.request_id = request_id;
     item.epoch = shard.epoch;
+    item.source = source;
     if (verdict.outcome == channels::Outcome::Duplicate) {
         item.kind = Item::Kind::Duplicate;
     } else {
@@ -154,12 +179,12 @@ void Intake::judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink
 
 void Intake::add_channel(const channels::Channel& channel) {
     Shard& shard = shard_of(channel.id.bytes());
-    boost::asio::post(shard.io, [&shard, channel] { shard.add(channel); });
+    enqueue(shard, kNodeSource, [&shard, channel] { shard.add(channel); });
 }
 
 void Intake::set_deposit(const channels::ChannelId& id, channels::Amount deposit) {
     Shard& shard = shard_of(id.bytes());
-    boost::asio::post(shard.io, [&shard, id, deposit] {
+    enqueue(shard, kNodeSource, [&shard, id, deposit] {
         const auto it = shard.channels.find(id);
         if (it != shard.channels.end() && it->second.deposit < deposit)
             it->second.deposit = deposit;
@@ -167,12 +192,16 @@ void Intake::set_deposit(const channels::ChannelId& id, channels::Amount deposit
 }
 
 void Intake::close_channel(const channels::CloseRequest& request,
-                           std::function<void(CloseReply)> done) {
+                           std::function<void(CloseReply)> done, Source source) {
     std::shared_lock gate(m_gate);
     if (m_closed)
         return done(CloseReply{CloseOutcome::StoreUnavailable});
+    if (source != kNodeSource && !admit_request())
+        return done(CloseReply{CloseOutcome::Overloaded});
     Shard& shard = shard_of(request.channel.bytes());
-    boost::asio::post(shard.io, [this, &shard, request, done = std::move(done)]() mutable {
+    enqueue(shard, source, [this, &shard, request, source, done = std::move(done)]() mutable {
+        if (source != kNodeSource)
+            m_requests_queued.fetch_sub(1);
         transition_on_shard(shard, request.channel, Move::CloseRequest, request, std::move(done));
     });
 }
@@ -182,7 +211,7 @@ void Intake::force_settle(const channels::ChannelId& id, std::function<void(Clos
     if (m_closed)
         return done(CloseReply{CloseOutcome::StoreUnavailable});
     Shard& shard = shard_of(id.bytes());
-    boost::asio::post(shard.io, [this, &shard, id, done = std::move(done)]() mutable {
+    enqueue(shard, kNodeSource, [this, &shard, id, done = std::move(done)]() mutable {
         transition_on_shard(shard, id, Move::ForceSettle, std::nullopt, std::move(done));
     });
 }
@@ -192,7 +221,7 @@ void Intake::close_paid(const channels::ChannelId& id, std::function<void(CloseR
     if (m_closed)
         return done(CloseReply{CloseOutcome::StoreUnavailable});
     Shard& shard = shard_of(id.bytes());
-    boost::asio::post(shard.io, [this, &shard, id, done = std::move(done)]() mutable {
+    enqueue(shard, kNodeSource, [this, &shard, id, done = std::move(done)]() mutable {
         transition_on_shard(shard, id, Move::PaidOut, std::nullopt, std::move(done));
     });
 }
@@ -254,7 +283,7 @@ void Intake::transition_on_shard(Shard& shard, const channels::ChannelId& id, Mo
 void Intake::advance_time() {
     for (auto& s : m_shards) {
         Shard* shard = s.get();
-        boost::asio::post(shard->io, [this, shard] {
+        enqueue(*shard, kNodeSource, [this, shard] {
             const auto now = m_clock();
             // With the database down nothing moves: the next window tries again.
             if (m_store_down.load())
@@ -290,14 +319,20 @@ void Intake::advance_time() {
     }
 }
 
-void Intake::lookup(const channels::ChannelId& id,
-                    std::function<void(std::optional<channels::Channel>)> done) {
+bool Intake::lookup(const channels::ChannelId& id,
+                    std::function<void(std::optional<channels::Channel>)> done, Source source) {
     std::shared_lock gate(m_gate);
     // Stopping: the shards may be gone; answer now rather than never.
-    if (m_closed)
-        return done(std::nullopt);
+    if (m_closed) {
+        done(std::nullopt);
+        return true;
+    }
+    if (source != kNodeSource && !admit_request())
+        return false;
     Shard& shard = shard_of(id.bytes());
-    boost::asio::post(shard.io, [&shard, id, done = std::move(done)] {
+    enqueue(shard, source, [this, &shard, id, source, done = std::move(done)] {
+        if (source != kNodeSource)
+            m_requests_queued.fetch_sub(1);
         const auto it = shard.channels.find(id);
         if (it == shard.channels.end())
             return done(std::nullopt);
@@ -305,6 +340,7 @@ void Intake::lookup(const channels::ChannelId& id,
         // that a crash could still take back.
         done(it->second.durable_view(it->first, shard.tokens[it->second.token]));
     });
+    return true;
 }
 
 void Intake::close() {
@@ -325,6 +361,7 @@ void Intake::stop() {
         done.wait();
     }
     m_committer->finish();
+    m_duplicates->finish();  // after the committer: it hands duplicates until it stops
     for (auto& s : m_shards) {
         s->guard.reset();
         if (s->thread.joinable())

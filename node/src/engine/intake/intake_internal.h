@@ -7,7 +7,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <btt/node/engine/fair_queue.h>
 #include <btt/node/engine/intake.h>
+#include <btt/node/engine/lru_cache.h>
 
 namespace btt::node {
 
@@ -58,6 +60,7 @@ struct ChannelEntry {
 };
 
 struct Intake::Shard {
+    FairQueue<std::function<void()>> work;  // what the posts to `io` run, fairly
     boost::asio::io_context io{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{
         io.get_executor()};
@@ -98,7 +101,14 @@ struct Intake::Item {
     std::uint64_t slot = 0;
     std::uint64_t request_id = 0;
     std::uint64_t epoch = 0;
+    Source source = kNodeSource;  // who sent it, for the duplicate answerer's turns
 };
+
+// The batch's tree over its receipt messages (DESIGN §3), with the header's root filled in.
+CommittedBatch make_committed_batch(tron::BatchHeader header, const tron::Signature& signature,
+                                    const std::vector<ProofRow>& leaves);
+
+using RecentBatches = std::vector<std::shared_ptr<const CommittedBatch>>;  // newest first
 
 // Durable now: (channel, amount, signature, how many of its proofs the batch held).
 struct CommittedUpdate {
@@ -136,16 +146,63 @@ struct Intake::Committer {
 
 private:
     void commit(std::vector<Item>& items);
-    void answer_duplicates(std::vector<Item>& dups,
-                           const std::shared_ptr<const CommittedBatch>& now);
-    std::optional<std::pair<std::shared_ptr<const CommittedBatch>, std::uint32_t>> locate(
-        const channels::ChannelId& channel, channels::Amount amount);
     void recover(const std::optional<StoredBatch>& attempted,
                  const std::vector<CommittedUpdate>& touched);
     void fail(Item& item);
     void answer_stale();
     void post_committed(std::vector<CommittedUpdate> updates);
     bool sleep_for(std::chrono::milliseconds d);
+};
+
+// Duplicates (issue 20 defect 6, DESIGN §10): every duplicate the committer meets is
+// handed here, with the committer's recent batches, and answered on this thread, never the
+// group commit's. Where a (channel, amount) was committed and the batches rebuilt for it
+// are kept in bounded LRU caches, so a replay of the same signature (GetChannel shows it
+// to anyone) costs a hash look-up; only a miss on both the caches and the recent batches
+// reads the database (three reads and a tree rebuild). Bounded in all and per source, and
+// served round robin between sources: a replay flood waits behind its own turns and is
+// refused `overloaded` before anyone else.
+struct Intake::Duplicates {
+    explicit Duplicates(Intake& owner) : intake(owner) {}
+    // From the committer, once the batch that carried them is committed.
+    void hand(std::vector<Item>& dups, const RecentBatches& recent);
+    void run();
+    // Answers what is queued, then leaves run(). After the committer's thread is joined.
+    void finish();
+
+    Intake& intake;
+    std::unique_ptr<Store> store;
+    std::thread thread;
+
+private:
+    struct Pending {
+        Item item;
+        std::shared_ptr<const RecentBatches> recent;
+    };
+    struct Where {
+        std::uint64_t seq = 0;
+        std::uint32_t leaf = 0;
+    };
+    struct KeyHash {
+        std::size_t operator()(const std::pair<channels::ChannelId, channels::Amount>& k) const {
+            return ChannelIdHash{}(k.first) ^
+                   (static_cast<std::size_t>(k.second.value()) * 0x9e3779b97f4a7c15ull);
+        }
+    };
+    using Located = std::pair<std::shared_ptr<const CommittedBatch>, std::uint32_t>;
+
+    void answer(Pending& p);
+    std::optional<Located> locate(const Item& item, const RecentBatches& recent);
+    std::shared_ptr<const CommittedBatch> batch_by_seq(std::uint64_t seq,
+                                                       const RecentBatches& recent);
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    FairQueue<Pending> m_queue;
+    bool m_finishing = false;
+    // Only the answerer's thread touches these.
+    LruCache<std::pair<channels::ChannelId, channels::Amount>, Where, KeyHash> m_where{65536};
+    LruCache<std::uint64_t, std::shared_ptr<const CommittedBatch>> m_batches{64};
 };
 
 }  // namespace btt::node

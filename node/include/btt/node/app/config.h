@@ -89,6 +89,7 @@ struct Config {
         std::uint32_t inflight_per_stream = 256;
         // Proofs queued for verification and judging; when full: `overloaded`.
         std::uint32_t intake_queue = 65536;
+        std::uint32_t request_queue = 4096;
         std::uint32_t batch_max_proofs = 1000;         // group commit: size bound
         std::chrono::milliseconds batch_max_delay{5};  // group commit: time bound
         std::uint32_t verify_threads = 0;              // signature recovery; 0: one per core

@@ -77,6 +77,7 @@ enum class CloseOutcome {
     NotAParty,         // PERMISSION_DENIED: neither payer nor payee signed
     WrongState,        // FAILED_PRECONDITION: SETTLING or CLOSED, or the payer asked twice
     StoreUnavailable,  // UNAVAILABLE: not committed; ask again
+    Overloaded,        // RESOURCE_EXHAUSTED: too many requests queued; ask again later
 };
 
 struct CloseReply {
@@ -92,6 +93,14 @@ struct IntakeOptions {
     Metrics* metrics = nullptr;  // optional
     unsigned shards = 2;
     std::size_t queue_limit = 65536;  // proofs queued across shards before `overloaded`
+    // Clients' close requests and look-ups (GetChannel, WatchChannel) queued across shards
+    // before they are refused RESOURCE_EXHAUSTED: each close costs a signature recovery.
+    std::size_t request_queue_limit = 4096;
+    // Duplicates of amounts older than the committer's recent batches, queued for the
+    // duplicate answerer: in all, and per source (a replay flood from one connection is
+    // refused `overloaded` before another connection's duplicate is).
+    std::size_t duplicate_queue_limit = 16384;
+    std::size_t duplicate_queue_per_source = 1024;  // four streams' windows
     std::size_t batch_max = 1000;
     std::chrono::microseconds batch_delay{5000};
 };
@@ -99,11 +108,18 @@ struct IntakeOptions {
 struct IntakeStats {
     std::atomic<std::uint64_t> accepted{0}, duplicate{0}, rejected{0}, batches{0},
         commit_failures{0};
+    // Database reads made to answer duplicates (0 when the caches answer them).
+    std::atomic<std::uint64_t> duplicate_reads{0};
 };
 
 class Intake {
 public:
     using Clock = std::function<channels::UnixSeconds()>;
+    // Who asks, for fair scheduling (fair_queue.h): a client connection's key, or
+    // kNodeSource for the node's own work (watcher, settler, operator).
+    using Source = std::uint64_t;
+    static constexpr Source kNodeSource = 0;
+    [[nodiscard]] static Source source_of(const std::string& peer);
     Intake(IntakeOptions options, tron::PrivateKey receipt_key, Clock clock);
     ~Intake();
     Intake(const Intake&) = delete;
@@ -115,7 +131,7 @@ public:
 
     // From gRPC threads; never blocks. The reply reaches `sink` with `slot`.
     void submit(const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
-                std::uint64_t request_id, channels::ProofMsg msg);
+                std::uint64_t request_id, channels::ProofMsg msg, Source source = kNodeSource);
 
     // From the chain watcher, after the block that caused them is committed.
     void add_channel(const channels::Channel& channel);
@@ -124,8 +140,10 @@ public:
     // Close requests (DESIGN §4, §8 "Lifecycle") and operator force settle: judged on the
     // channel's shard in arrival order with its proofs, and committed by the committer in
     // the same order, so a transition is never durable before a proof accepted ahead of it.
-    // `done` runs once, after the commit (or with the refusal).
-    void close_channel(const channels::CloseRequest& request, std::function<void(CloseReply)> done);
+    // `done` runs once, after the commit (or with the refusal; Overloaded at once when
+    // request_queue_limit requests wait).
+    void close_channel(const channels::CloseRequest& request, std::function<void(CloseReply)> done,
+                       Source source = kNodeSource);
     void force_settle(const channels::ChannelId& id, std::function<void(CloseReply)> done);
     // What time alone does (CLOSING past settle_at, OPEN past expiry + grace), on every
     // shard; the transitions are committed like close requests.
@@ -137,8 +155,10 @@ public:
     void close_paid(const channels::ChannelId& id, std::function<void(CloseReply)> done);
 
     // The in-memory state of a channel (what intake judges against), on a shard thread.
-    void lookup(const channels::ChannelId& id,
-                std::function<void(std::optional<channels::Channel>)> done);
+    // False, and `done` never runs, when request_queue_limit requests already wait.
+    [[nodiscard]] bool lookup(const channels::ChannelId& id,
+                              std::function<void(std::optional<channels::Channel>)> done,
+                              Source source = kNodeSource);
 
     void set_paused(bool paused) {
         m_paused.store(paused);
@@ -161,17 +181,23 @@ private:
     struct Shard;
     struct Item;
     struct Committer;
+    struct Duplicates;
 
     [[nodiscard]] std::size_t shard_index(ByteView channel_id) const;
     [[nodiscard]] Shard& shard_of(ByteView channel_id) {
         return *m_shards[shard_index(channel_id)];
     }
+    // Every piece of work a shard does goes through its fair queue: one post per item, and
+    // each post runs whichever item is next in round-robin order between sources.
+    void enqueue(Shard& shard, Source source, std::function<void()> work);
+    // Counts a client's close or look-up against request_queue_limit; false: refuse it.
+    [[nodiscard]] bool admit_request();
     // True while a failed commit is being recovered and this shard has not yet applied the
     // rollback: what it holds speculatively is about to be taken back, so nothing is
     // judged against it (a refusal must never rest on an amount or a move never stored).
     [[nodiscard]] bool is_rolling_back(const Shard& shard) const;
     void judge_on_shard(Shard& shard, const std::shared_ptr<ReplySink>& sink, std::uint64_t slot,
-                        std::uint64_t request_id, const channels::ProofMsg& msg);
+                        std::uint64_t request_id, const channels::ProofMsg& msg, Source source);
     // The lifecycle moves that go through a shard: a signed close request (`request`
     // holds it), an operator's force settle, and the close of a channel paid out.
     enum class Move { CloseRequest, ForceSettle, PaidOut };
@@ -185,10 +211,12 @@ private:
     Clock m_clock;
     std::vector<std::unique_ptr<Shard>> m_shards;
     std::unique_ptr<Committer> m_committer;
+    std::unique_ptr<Duplicates> m_duplicates;
     std::atomic<bool> m_paused{false};
     std::atomic<bool> m_store_down{false};
     std::atomic<std::uint64_t> m_epoch{0};
     std::atomic<std::size_t> m_queued{0};
+    std::atomic<std::size_t> m_requests_queued{0};
     IntakeStats m_stats;
     bool m_started = false;
     // Held shared by submit() while it posts, exclusively by close(): after close()

@@ -30,6 +30,7 @@ struct ServiceInfo {
 struct StreamHooks {
     std::function<bool()> malformed_allowed;  // one more malformed proof: still allowed?
     std::function<void()> done;               // the stream is over (its OnDone)
+    Intake::Source source = Intake::kNodeSource;  // whose turn its work takes (fair_queue.h)
 };
 
 class ChannelService final : public btt::channel::v1::ChannelService::CallbackService {
