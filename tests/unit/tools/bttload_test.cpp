@@ -12,6 +12,7 @@
 #include <btt/channel/v1/channel.pb.h>
 #include <btt/channels/receipt.h>
 #include <btt/load/answer_check.h>
+#include <btt/load/attack.h>
 #include <btt/load/channels_file.h>
 #include <btt/load/latency.h>
 #include <btt/load/options.h>
@@ -597,6 +598,36 @@ TEST(BttloadOptions, RefusesBadUsageWithExitTwo) {
     expect_usage({"--node", "n:1", "--channels-file", "c", "--pg-pids", "1,x"}, "--pg-pids");
     expect_usage({"--node", "n:1", "--channels-file", "c", "--pg-pids", "1,,2"}, "--pg-pids");
     expect_usage({"--node", "n:1", "--channels-file", "c", "--no-such-flag"}, "--no-such-flag");
+}
+
+TEST(BttloadOptions, ReadsEveryAttackAndRefusesAnUnknownOne) {
+    for (const auto& [name, kind] : std::vector<std::pair<std::string, load::AttackKind>>{
+             {"replay", load::AttackKind::Replay},
+             {"bad-signature", load::AttackKind::BadSignature},
+             {"wrong-signer", load::AttackKind::WrongSigner},
+             {"close-spam", load::AttackKind::CloseSpam},
+             {"idle", load::AttackKind::Idle}}) {
+        const auto r = parse({"--node", "n:1", "--channels-file", "c", "--attack", name});
+        ASSERT_TRUE(r) << name << ": " << r.error().text;
+        EXPECT_EQ(r->attack, kind) << name;
+        EXPECT_STREQ(load::attack_name(kind), name.c_str());
+    }
+    const auto plain = parse({"--node", "n:1", "--channels-file", "c"});
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->attack, load::AttackKind::None);
+    EXPECT_EQ(plain->attack_window, 256u);
+    const auto sized = parse({"--node", "n:1", "--channels-file", "c", "--attack", "idle",
+                              "--attack-connections", "40", "--attack-window", "8",
+                              "--attack-streams", "3"});
+    ASSERT_TRUE(sized) << sized.error().text;
+    EXPECT_EQ(sized->attack_connections, 40u);
+    EXPECT_EQ(sized->attack_window, 8u);
+    EXPECT_EQ(sized->attack_streams, 3u);
+    expect_usage({"--node", "n:1", "--channels-file", "c", "--attack", "flood"}, "--attack");
+    expect_usage({"--node", "n:1", "--channels-file", "c", "--attack", "replay", "--proofs", "1"},
+                 "--attack");
+    expect_usage({"--node", "n:1", "--channels-file", "c", "--attack-window", "0"},
+                 "--attack-window");
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <btt/load/attack.h>
+
 namespace btt::load {
 
 namespace {
@@ -29,6 +31,10 @@ constexpr const char* kDescription =
     "Every call has a deadline: unary calls --call-timeout-s, streams the run's time bound\n"
     "(--duration-s, or --proofs / --rate x 1.5, or 1 h) + --drain-timeout-s + 30 s.\n"
     "Progress goes to stderr (a live line on a terminal, a line every 5 s otherwise).\n"
+    "\n"
+    "With --attack the honest load runs twice, each phase --duration-s (or half of --proofs):\n"
+    "alone, then beside the attacker; both phases are reported (JSON: `baseline`, the\n"
+    "top-level keys for the phase under attack, and `attack` with the attacker's counts).\n"
     "\n"
     "Exit codes: 0 every answer checked out, 1 any error (wrong or missing answer, bad\n"
     "receipt, channels not OPEN in time), 2 bad usage or input, 3 node or chain unreachable.";
@@ -169,6 +175,28 @@ Expected<Options, ParseStop> parse_options(int argc, const char* const* argv) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
 
+    const char* attack_group = "Attacker beside the load (DESIGN §10)";
+    std::string attack;
+    app.add_option("--attack", attack,
+                   "replay|bad-signature|wrong-signer|close-spam|idle: run the honest load "
+                   "alone, then again beside this attacker, and report both phases")
+        ->group(attack_group);
+    app.add_option("--attack-streams", o.attack_streams,
+                   "the attacker's proof streams, a connection each")
+        ->group(attack_group)
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str();
+    app.add_option("--attack-window", o.attack_window,
+                   "the attacker's proofs in flight per stream, or CloseChannel calls in flight")
+        ->group(attack_group)
+        ->check(CLI::Range(1, 1 << 16))
+        ->capture_default_str();
+    app.add_option("--attack-connections", o.attack_connections,
+                   "idle: connections holding a stream that sends nothing")
+        ->group(attack_group)
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+
     const char* report_group = "Report";
     app.add_flag("--json", o.json, "print the summary as one JSON object on stdout")
         ->group(report_group);
@@ -221,6 +249,17 @@ Expected<Options, ParseStop> parse_options(int argc, const char* const* argv) {
     }
     if (o.duration_s == 0 && o.proofs == 0)
         o.duration_s = 10;
+    if (!attack.empty()) {
+        const auto kind = attack_kind_from(attack);
+        if (!kind) {
+            return unexpected(usage("--attack: '" + attack +
+                                    "' is not replay, bad-signature, wrong-signer, close-spam "
+                                    "or idle"));
+        }
+        o.attack = *kind;
+        if (o.proofs == 1)
+            return unexpected(usage("--attack with --proofs needs at least 2 (half a phase)"));
+    }
     if (!pg_pids.empty()) {
         auto list = parse_pid_list(pg_pids);
         if (!list)

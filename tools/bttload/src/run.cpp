@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <btt/load/attack.h>
 #include <btt/load/channels_file.h>
 #include <btt/load/funding.h>
 #include <btt/load/node_api.h>
@@ -124,6 +125,79 @@ private:
     bool m_printed = false;
 };
 
+struct Phase {
+    StreamResults results;
+    std::optional<double> node_cpu_s, pg_cpu_s, client_cpu_s;
+};
+
+// A timed phase's summary; `notes` are the run's so far (each phase says what it saw).
+Summary summarize(const Options& o, const Phase& p, const ReceiptChecker& receipts,
+                  std::size_t channels, const std::vector<std::string>& notes) {
+    auto s = make_summary(p.results, receipts.totals());
+    s.channels = channels;
+    s.window = o.window;
+    s.rate = o.rate;
+    s.node_cpu_s = p.node_cpu_s;
+    s.pg_cpu_s = p.pg_cpu_s;
+    s.client_cpu_s = p.client_cpu_s;
+    s.notes = notes;
+    if (o.node_pid && !p.node_cpu_s)
+        s.notes.push_back(fmt::format("cannot read /proc/{}/stat: no node_cpu_s", *o.node_pid));
+    if (!o.pg_pids.empty() && !p.pg_cpu_s)
+        s.notes.push_back("cannot read the --pg-pids from /proc: no pg_cpu_s");
+    if (p.results.unreachable)
+        s.notes.push_back("the node could not be reached: no stream got an answer");
+    if (p.results.stalled) {
+        s.notes.push_back(
+            fmt::format("the node answered nothing for {} s (--drain-timeout-s): the streams were "
+                        "cancelled",
+                        o.drain_timeout_s));
+    }
+    return s;
+}
+
+// --attack's phases: the first gets half of each stream's proofs when the run is bound by
+// --proofs (all of them when bound by time: it stops at --duration-s), the second what
+// the first did not send, in order, so amounts keep rising per channel.
+ProofPlan first_phase(const ProofPlan& plan, bool by_count) {
+    if (!by_count)
+        return plan;
+    ProofPlan out;
+    for (const auto& s : plan.streams) {
+        out.streams.emplace_back(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(s.size() / 2));
+        out.total += out.streams.back().size();
+    }
+    return out;
+}
+
+ProofPlan rest_of(const ProofPlan& plan, const std::vector<std::uint64_t>& started) {
+    ProofPlan out;
+    for (std::size_t i = 0; i < plan.streams.size(); ++i) {
+        const auto& s = plan.streams[i];
+        const auto from = std::min<std::size_t>(i < started.size() ? started[i] : 0, s.size());
+        out.streams.emplace_back(s.begin() + static_cast<std::ptrdiff_t>(from), s.end());
+        out.total += out.streams.back().size();
+    }
+    return out;
+}
+
+nlohmann::json attack_json(const Options& o, const AttackResults& a) {
+    return {{"kind", attack_name(o.attack)}, {"streams", o.attack_streams},
+            {"window", o.attack_window},     {"connections", o.attack_connections},
+            {"sent", a.sent},                {"opened", a.opened},
+            {"answers", a.answers},          {"ended", a.ended}};
+}
+
+std::string attack_text(const Options& o, const AttackResults& a) {
+    std::string out = fmt::format("attacker ({}): sent {}, streams or calls opened {}\n",
+                                  attack_name(o.attack), a.sent, a.opened);
+    for (const auto& [name, n] : a.answers)
+        out += fmt::format("  answer {:<22} {}\n", name, n);
+    for (const auto& [name, n] : a.ended)
+        out += fmt::format("  ended  {:<22} {}\n", name, n);
+    return out;
+}
+
 int run_checked(int argc, const char* const* argv) {
     auto parsed = parse_options(argc, argv);
     if (!parsed) {
@@ -154,8 +228,27 @@ int run_checked(int argc, const char* const* argv) {
         return fail(fleet.error());
 
     std::vector<std::string> notes;
-    const auto budget = presign_budget(o);
-    auto plan = plan_proofs(*fleet, o.streams, o.step, budget);
+    // --attack: the replay attacker's channel is the fleet's last, left out of the honest
+    // plan; the others aim at the honest channels.
+    const bool attacking = o.attack != AttackKind::None;
+    std::optional<std::size_t> victim;
+    if (o.attack == AttackKind::Replay && fleet->channels.size() >= 2)
+        victim = fleet->channels.size() - 1;
+    Attacker attacker(o, *fleet, victim);
+    if (attacking) {
+        if (auto ready = attacker.prepare(); !ready)
+            return fail(ready.error());
+        if (const auto amount = attacker.replayed_amount())
+            fleet->channels[*victim].last_sent = *amount;
+    }
+    auto budget = presign_budget(o);
+    if (attacking && o.proofs == 0)
+        budget *= 2;  // two timed phases
+    Fleet planned;  // the honest channels (plan_proofs reads channels only)
+    planned.channels = fleet->channels;
+    if (victim)
+        planned.channels.pop_back();
+    auto plan = plan_proofs(planned, o.streams, o.step, budget);
     if (plan.total == 0) {
         return fail({ExitCode::Errors,
                      "no proof fits: every channel is at its deposit (open new channels)"});
@@ -169,7 +262,7 @@ int run_checked(int argc, const char* const* argv) {
             fmt::format("the deposits hold {} proofs of the {} asked", plan.total, budget));
     }
     if (plan.streams.size() < o.streams) {
-        notes.push_back(fmt::format("{} channels: {} streams, not {}", fleet->channels.size(),
+        notes.push_back(fmt::format("{} channels: {} streams, not {}", planned.channels.size(),
                                     plan.streams.size(), o.streams));
     }
 
@@ -184,64 +277,77 @@ int run_checked(int argc, const char* const* argv) {
               << std::flush;
 
     ReceiptChecker receipts(*receipt_address);
-    const auto node_cpu_before = o.node_pid ? process_cpu_seconds(*o.node_pid) : std::nullopt;
-    const auto pg_cpu_before =
-        o.pg_pids.empty() ? std::nullopt : process_tree_cpu_seconds(o.pg_pids);
-    const auto self_cpu_before = process_cpu_seconds(::getpid());
-    ProgressPrinter printer(::isatty(STDERR_FILENO) == 1);
-    const auto results =
-        run_streams(o, plan, *fleet, receipts,
-                    [&](double elapsed, const LiveCounts& c) { printer(elapsed, c); });
-    const auto node_cpu_after = o.node_pid ? process_cpu_seconds(*o.node_pid) : std::nullopt;
-    const auto pg_cpu_after =
-        o.pg_pids.empty() ? std::nullopt : process_tree_cpu_seconds(o.pg_pids);
-    const auto self_cpu_after = process_cpu_seconds(::getpid());
-    printer.finish();
+    const auto timed = [&](const ProofPlan& phase) {
+        Phase out;
+        const auto node_before = o.node_pid ? process_cpu_seconds(*o.node_pid) : std::nullopt;
+        const auto pg_before =
+            o.pg_pids.empty() ? std::nullopt : process_tree_cpu_seconds(o.pg_pids);
+        const auto self_before = process_cpu_seconds(::getpid());
+        ProgressPrinter printer(::isatty(STDERR_FILENO) == 1);
+        out.results = run_streams(o, phase, *fleet, receipts,
+                                  [&](double elapsed, const LiveCounts& c) { printer(elapsed, c); });
+        const auto node_after = o.node_pid ? process_cpu_seconds(*o.node_pid) : std::nullopt;
+        const auto pg_after =
+            o.pg_pids.empty() ? std::nullopt : process_tree_cpu_seconds(o.pg_pids);
+        const auto self_after = process_cpu_seconds(::getpid());
+        printer.finish();
+        record_sent(phase, out.results, *fleet);
+        if (node_before && node_after)
+            out.node_cpu_s = *node_after - *node_before;
+        if (pg_before && pg_after)
+            out.pg_cpu_s = *pg_after - *pg_before;
+        if (self_before && self_after)
+            out.client_cpu_s = *self_after - *self_before;
+        return out;
+    };
 
-    record_sent(plan, results, *fleet);
+    std::optional<Summary> baseline;
+    std::optional<AttackResults> attacked;
+    Phase main_phase;
+    if (attacking) {
+        auto first = first_phase(plan, o.proofs != 0);
+        std::cerr << "bttload: phase 1 of 2: the honest load alone\n" << std::flush;
+        const auto alone = timed(first);
+        baseline = summarize(o, alone, receipts, fleet->channels.size(), notes);
+        const auto second = rest_of(plan, alone.results.started);
+        std::cerr << fmt::format("bttload: phase 2 of 2: the honest load beside --attack {}\n",
+                                 attack_name(o.attack))
+                  << std::flush;
+        attacker.start();
+        main_phase = timed(second);
+        attacked = attacker.stop();
+    } else {
+        main_phase = timed(plan);
+    }
     if (auto w = write_fleet(o, *fleet); !w)
         notes.push_back(w.error().message);
-
-    auto summary = make_summary(results, receipts.totals());
-    summary.channels = fleet->channels.size();
-    summary.window = o.window;
-    summary.rate = o.rate;
-    if (node_cpu_before && node_cpu_after) {
-        summary.node_cpu_s = *node_cpu_after - *node_cpu_before;
-    } else if (o.node_pid) {
-        notes.push_back(fmt::format("cannot read /proc/{}/stat: no node_cpu_s", *o.node_pid));
-    }
-    if (self_cpu_before && self_cpu_after)
-        summary.client_cpu_s = *self_cpu_after - *self_cpu_before;
-    if (pg_cpu_before && pg_cpu_after) {
-        summary.pg_cpu_s = *pg_cpu_after - *pg_cpu_before;
-    } else if (!o.pg_pids.empty()) {
-        notes.push_back("cannot read the --pg-pids from /proc: no pg_cpu_s");
-    }
-    if (results.unreachable)
-        notes.push_back("the node could not be reached: no stream got an answer");
-    if (results.stalled) {
-        notes.push_back(
-            fmt::format("the node answered nothing for {} s (--drain-timeout-s): the streams were "
-                        "cancelled",
-                        o.drain_timeout_s));
-    }
+    auto summary = summarize(o, main_phase, receipts, fleet->channels.size(), notes);
+    const auto& results = main_phase.results;
     if (results.ran_out) {
-        notes.push_back(
+        summary.notes.push_back(
             fmt::format("the {} presigned proofs ended before --duration-s {} (raise --presign)",
                         plan.total, o.duration_s));
     }
-    summary.notes = std::move(notes);
 
     if (o.json) {
-        std::cout << to_json(summary).dump() << "\n";
+        auto j = to_json(summary);
+        if (baseline) {
+            j["baseline"] = to_json(*baseline);
+            j["attack"] = attack_json(o, *attacked);
+        }
+        std::cout << j.dump() << "\n";
+    } else if (baseline) {
+        std::cout << "phase 1: the honest load alone\n" << to_text(*baseline);
+        std::cout << fmt::format("phase 2: the honest load beside --attack {}\n",
+                                 attack_name(o.attack))
+                  << to_text(summary) << attack_text(o, *attacked);
     } else {
         std::cout << to_text(summary);
     }
     if (results.unreachable)
         return static_cast<int>(ExitCode::Unreachable);
-    return summary.errors == 0 ? static_cast<int>(ExitCode::Ok)
-                               : static_cast<int>(ExitCode::Errors);
+    const auto errors = summary.errors + (baseline ? baseline->errors : 0);
+    return errors == 0 ? static_cast<int>(ExitCode::Ok) : static_cast<int>(ExitCode::Errors);
 }
 
 }  // namespace

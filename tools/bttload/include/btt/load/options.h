@@ -24,6 +24,9 @@ struct RunError {
     std::string message;
 };
 
+// bttload --attack (attack.h): what the stranger beside the honest load does.
+enum class AttackKind { None, Replay, BadSignature, WrongSigner, CloseSpam, Idle };
+
 struct Options {
     // The node.
     std::string node;  // HOST:PORT
@@ -60,6 +63,13 @@ struct Options {
     std::uint64_t presign = 0;    // proofs signed before the timed phase; 0: derived
     unsigned sign_threads = 0;    // 0: every core
     double drain_timeout_s = 30;  // after the stop, wait this long for unanswered proofs
+
+    // An attacker beside the honest load (attack.h): the honest load runs twice, alone and
+    // then under attack, each phase --duration-s (or --proofs / 2).
+    AttackKind attack = AttackKind::None;
+    std::size_t attack_streams = 1;    // the attacker's streams, one connection each
+    std::size_t attack_window = 256;   // in flight per attacking stream or call slot
+    std::size_t attack_connections = 256;  // idle: connections holding an empty stream
 
     // Reporting.
     bool json = false;
