@@ -34,3 +34,13 @@ target_link_libraries(e2e_tests PRIVATE btt_e2e_rig btt_testkit btt_trondev btt_
     nlohmann_json::nlohmann_json)
 add_test(NAME e2e_tests COMMAND e2e_tests)
 set_tests_properties(e2e_tests PROPERTIES LABELS e2e TIMEOUT 1800)
+
+# The hostile catalogue (issue 20): every bad input to every ChannelService call and its
+# exact answer. Its own executable so that `ctest -L hostile` runs it alone.
+add_executable(hostile_tests e2e/e2e_main.cpp e2e/hostile_e2e_test.cpp)
+target_compile_definitions(hostile_tests PRIVATE BTTNODE_EXE="$<TARGET_FILE:bttnode>")
+add_dependencies(hostile_tests bttnode)
+target_link_libraries(hostile_tests PRIVATE btt_e2e_rig btt_testkit btt_tron btt_channels
+    btt_proto_api gRPC::grpc++ GTest::gtest)
+add_test(NAME hostile_tests COMMAND hostile_tests)
+set_tests_properties(hostile_tests PROPERTIES LABELS "e2e;hostile" TIMEOUT 600)
