@@ -131,5 +131,33 @@ TEST(TlsE2E, MutualTlsRefusesAClientWithoutACertificateFromTheClientCa) {
     EXPECT_NE(rig.node_log().find("with mutual TLS"), std::string::npos);
 }
 
+// DESIGN §10: TLS 1.2 at least. An openssl client offering only TLS 1.1 (its own floor
+// lowered, so that the refusal is the node's) gets no session; TLS 1.2 and 1.3 complete
+// (with ALPN h2, as gRPC asks).
+TEST(TlsE2E, RefusesAnyTlsBelowOnePointTwo) {
+    Pki pki;
+    RigOptions o;
+    o.extra_config = pki.config(false);
+    o.tls_ca_pem = pki.pem("ca.pem");
+    NodeRig rig(o);
+    rig.start_node();
+    const auto handshake = [&](const std::string& version) {
+        return run_command("timeout 10 openssl s_client -connect " + rig.node_address() +
+                           " -servername localhost -alpn h2 -CAfile " + pki.file("ca.pem") + " -" + version +
+                           " -cipher DEFAULT:@SECLEVEL=0 </dev/null 2>&1");
+    };
+    const auto [old_code, old_out] = handshake("tls1_1");
+    EXPECT_NE(old_code, 0) << old_out;
+    EXPECT_NE(old_out.find("Cipher is (NONE)"), std::string::npos) << old_out;
+    EXPECT_EQ(old_out.find("New, TLSv1"), std::string::npos) << old_out;
+    for (const auto* version : {"tls1_2", "tls1_3"}) {
+        const auto [code, out] = handshake(version);
+        EXPECT_EQ(code, 0) << version << ": " << out;
+        EXPECT_NE(out.find(std::string("New, TLSv1.") + version[5]), std::string::npos)
+            << version << ": " << out;
+        EXPECT_NE(out.find("ALPN protocol: h2"), std::string::npos) << version << ": " << out;
+    }
+}
+
 }  // namespace
 }  // namespace btt::e2e
