@@ -503,6 +503,18 @@ TEST(BttloadProcCpu, ParsesStatFieldsAfterACommandNameWithSpacesAndParentheses) 
     EXPECT_TRUE(load::process_cpu_seconds(::getpid()));  // this very process
 }
 
+TEST(BttloadProcCpu, ReadsVmRssInBytesAndRefusesAStatusWithoutIt) {
+    EXPECT_EQ(load::parse_vm_rss("Name:\tbttnode\nVmPeak:\t  9000 kB\nVmRSS:\t   12345 kB\nThreads: 9\n"),
+              12345LL * 1024);
+    EXPECT_EQ(load::parse_vm_rss("VmRSS:\t1 kB\n"), 1024);
+    EXPECT_FALSE(load::parse_vm_rss("Name:\tx\nVmHWM:\t5 kB\n"));
+    EXPECT_FALSE(load::parse_vm_rss("VmRSS:\tlots\n"));
+    EXPECT_FALSE(load::parse_vm_rss("VmRSS:\t5 MB\n"));
+    const auto mine = load::process_rss_bytes(::getpid());  // this very process
+    ASSERT_TRUE(mine);
+    EXPECT_GT(*mine, 1 << 20);
+}
+
 // ---- command line ------------------------------------------------------------------------
 
 Expected<load::Options, load::ParseStop> parse(std::vector<std::string> args) {

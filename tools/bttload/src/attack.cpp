@@ -222,7 +222,11 @@ struct Attacker::State {
     // A fresh connection each time: a node that cut the last one for malformed proofs or
     // refused it at its connection limit is asked again, as an attacker would.
     void open(Slot& s, std::size_t index) {
-        s.channel = make_node_channel(o, true);
+        // idle: --attack-streams streams share each of --attack-connections connections.
+        const std::size_t group = o.attack == AttackKind::Idle ? o.attack_streams : 1;
+        const std::size_t first = index - index % group;
+        s.channel = first != index && slots[first].channel ? slots[first].channel
+                                                           : make_node_channel(o, true);
         s.stub = v1::ChannelService::NewStub(s.channel);
         const std::size_t window = o.attack == AttackKind::Idle ? 0 : o.attack_window;
         s.stream = std::make_unique<FloodStream>(*this, window, index * 977);
@@ -399,8 +403,9 @@ void Attacker::start() {
         st.close_channel = make_node_channel(st.o, true);
         st.close_stub = v1::ChannelService::NewStub(st.close_channel);
     } else {
-        st.slots.resize(st.o.attack == AttackKind::Idle ? st.o.attack_connections
-                                                        : st.o.attack_streams);
+        st.slots.resize(st.o.attack == AttackKind::Idle
+                            ? st.o.attack_connections * st.o.attack_streams
+                            : st.o.attack_streams);
     }
     st.control = std::thread([&st] { st.run(); });
 }

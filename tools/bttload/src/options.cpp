@@ -182,7 +182,8 @@ Expected<Options, ParseStop> parse_options(int argc, const char* const* argv) {
                    "alone, then again beside this attacker, and report both phases")
         ->group(attack_group);
     app.add_option("--attack-streams", o.attack_streams,
-                   "the attacker's proof streams, a connection each")
+                   "the attacker's proof streams, a connection each (idle: streams per "
+                   "connection)")
         ->group(attack_group)
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();

@@ -87,4 +87,25 @@ std::optional<double> process_tree_cpu_seconds(const std::vector<long>& pids) {
     return ticks_to_seconds(ticks);
 }
 
+std::optional<long long> parse_vm_rss(std::string_view text) {
+    const auto at = text.find("\nVmRSS:");
+    const auto start = text.substr(0, 6) == "VmRSS:" ? 0 : at == std::string_view::npos ? at : at + 1;
+    if (start == std::string_view::npos)
+        return std::nullopt;
+    std::istringstream line(std::string(text.substr(start + 6, text.find('\n', start) - start - 6)));
+    long long kib = -1;
+    std::string unit;
+    if (!(line >> kib >> unit) || kib < 0 || unit != "kB")
+        return std::nullopt;
+    return kib * 1024;
+}
+
+std::optional<long long> process_rss_bytes(long pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    if (!in)
+        return std::nullopt;
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_vm_rss(text);
+}
+
 }  // namespace btt::load

@@ -128,6 +128,7 @@ private:
 struct Phase {
     StreamResults results;
     std::optional<double> node_cpu_s, pg_cpu_s, client_cpu_s;
+    std::optional<long long> node_rss_max_bytes;
 };
 
 // A timed phase's summary; `notes` are the run's so far (each phase says what it saw).
@@ -140,6 +141,7 @@ Summary summarize(const Options& o, const Phase& p, const ReceiptChecker& receip
     s.node_cpu_s = p.node_cpu_s;
     s.pg_cpu_s = p.pg_cpu_s;
     s.client_cpu_s = p.client_cpu_s;
+    s.node_rss_max_bytes = p.node_rss_max_bytes;
     s.notes = notes;
     if (o.node_pid && !p.node_cpu_s)
         s.notes.push_back(fmt::format("cannot read /proc/{}/stat: no node_cpu_s", *o.node_pid));
@@ -284,8 +286,17 @@ int run_checked(int argc, const char* const* argv) {
             o.pg_pids.empty() ? std::nullopt : process_tree_cpu_seconds(o.pg_pids);
         const auto self_before = process_cpu_seconds(::getpid());
         ProgressPrinter printer(::isatty(STDERR_FILENO) == 1);
-        out.results = run_streams(o, phase, *fleet, receipts,
-                                  [&](double elapsed, const LiveCounts& c) { printer(elapsed, c); });
+        const auto sample_rss = [&] {
+            if (!o.node_pid)
+                return;
+            if (const auto rss = process_rss_bytes(*o.node_pid))
+                out.node_rss_max_bytes = std::max(out.node_rss_max_bytes.value_or(0), *rss);
+        };
+        out.results = run_streams(o, phase, *fleet, receipts, [&](double elapsed, const LiveCounts& c) {
+            printer(elapsed, c);
+            sample_rss();
+        });
+        sample_rss();
         const auto node_after = o.node_pid ? process_cpu_seconds(*o.node_pid) : std::nullopt;
         const auto pg_after =
             o.pg_pids.empty() ? std::nullopt : process_tree_cpu_seconds(o.pg_pids);

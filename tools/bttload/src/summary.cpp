@@ -79,6 +79,8 @@ nlohmann::json to_json(const Summary& s) {
         j["pg_cpu_s"] = round3(*s.pg_cpu_s);
     if (s.client_cpu_s)
         j["client_cpu_s"] = round3(*s.client_cpu_s);
+    if (s.node_rss_max_bytes)
+        j["node_rss_max_bytes"] = *s.node_rss_max_bytes;
     return j;
 }
 
@@ -112,6 +114,9 @@ std::string to_text(const Summary& s) {
         out += fmt::format("  pg cpu      {:.3f} s\n", *s.pg_cpu_s);
     if (s.client_cpu_s)
         out += fmt::format("  bttload cpu {:.3f} s\n", *s.client_cpu_s);
+    if (s.node_rss_max_bytes)
+        out += fmt::format("  node rss    {:.1f} MiB at most\n",
+                           static_cast<double>(*s.node_rss_max_bytes) / (1 << 20));
     for (const auto& e : s.error_examples)
         out += fmt::format("  error: {}\n", e);
     for (const auto& n : s.notes)

@@ -10,7 +10,8 @@
 //                  recovery each, then bad_signature or wrong_signer (malformed class)
 //   wrong-signer   proofs naming the honest channels, validly signed by a stranger's key
 //   close-spam     CloseChannel calls on the honest channels with random signatures
-//   idle           connections that open a proof stream and send nothing
+//   idle           connections (--attack-connections) holding --attack-streams proof
+//                  streams each that send nothing
 //
 // Streams and calls are kept at the attacker's full window (--attack-window, in flight per
 // stream) and reopened when the node ends them (a connection refused or cut for malformed

@@ -1,5 +1,5 @@
 #pragma once
-// CPU time of other processes, from /proc (Linux): utime + stime of /proc/PID/stat, in
+// CPU time and memory of other processes, from /proc (Linux). CPU: utime + stime of /proc/PID/stat, in
 // clock ticks, divided by sysconf(_SC_CLK_TCK). PostgreSQL serves each connection from a
 // child of the postmaster, so a process group is the given pids, their live children
 // (found through the ppid field of every /proc/*/stat) and, through cutime + cstime, the
@@ -26,5 +26,10 @@ struct ProcStat {
 
 // CPU seconds of `pids` with their children as above; nullopt when none can be read.
 [[nodiscard]] std::optional<double> process_tree_cpu_seconds(const std::vector<long>& pids);
+
+// Resident memory of `pid` in bytes (VmRSS of /proc/PID/status); nullopt when unreadable.
+[[nodiscard]] std::optional<long long> process_rss_bytes(long pid);
+// The VmRSS line's value in bytes, from the text of /proc/PID/status; nullopt without one.
+[[nodiscard]] std::optional<long long> parse_vm_rss(std::string_view status_text);
 
 }  // namespace btt::load

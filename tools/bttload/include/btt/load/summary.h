@@ -3,7 +3,7 @@
 // progress line. The JSON keys are what scripts such as tools/bench-intake read (issue 10):
 // sent, accepted, duplicate, rejected {token: count}, errors, seconds, proofs_per_s,
 // ack_ms {p50, p90, p99, max}, channels, streams, batch_gaps, and node_cpu_s / pg_cpu_s
-// when they were measured. Keys may be added, never renamed.
+// when they were measured (and node_rss_max_bytes). Keys may be added, never renamed.
 
 #include <cstdint>
 #include <map>
@@ -34,6 +34,7 @@ struct Summary {
     std::uint64_t batches = 0, batch_gaps = 0;
     std::optional<double> node_cpu_s, pg_cpu_s;
     std::optional<double> client_cpu_s;  // bttload's own, over the timed phase
+    std::optional<long long> node_rss_max_bytes;  // --node-pid: its largest RSS seen (every 100 ms)
     std::vector<std::string> error_examples;
     std::vector<std::string> notes;
 
