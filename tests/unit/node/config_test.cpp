@@ -91,7 +91,7 @@ TEST(Config, OnlyTheRequiredKeysLoadWithEveryDefaultOfDesign) {
     EXPECT_FALSE(c.settlement.payout_memo);
     // The additions of the intake issue.
     EXPECT_EQ(c.limits.max_message_bytes, 65536u);
-    EXPECT_EQ(c.limits.streams_per_connection, 64u);
+    EXPECT_EQ(c.limits.streams_per_connection, 16u);
     EXPECT_GE(c.limits.streams_per_connection, 16u);  // DESIGN §9: at least 16
     EXPECT_EQ(c.limits.inflight_per_stream, 256u);    // DESIGN §9: at least 256
     EXPECT_EQ(c.limits.intake_queue, 65536u);
@@ -143,7 +143,7 @@ Config everything_changed() {
     c.settlement.payout_expiration = 86400s;
     c.settlement.payout_memo = true;
     c.limits.max_message_bytes = 4096;
-    c.limits.streams_per_connection = 16;
+    c.limits.streams_per_connection = 32;
     c.limits.inflight_per_stream = 1;
     c.limits.intake_queue = 100;
     c.limits.request_queue = 50;

@@ -83,7 +83,7 @@ struct Config {
     };
     struct Limits {
         std::uint32_t max_message_bytes = 65536;    // largest gRPC message received
-        std::uint32_t streams_per_connection = 64;  // concurrent streams per connection
+        std::uint32_t streams_per_connection = 16;  // concurrent streams per connection
         // Unanswered proofs per stream; at the limit the node reads no further from that
         // stream (flow control), it never answers `overloaded` for this.
         std::uint32_t inflight_per_stream = 256;
