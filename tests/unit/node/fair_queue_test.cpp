@@ -35,7 +35,7 @@ TEST(FairQueue, ServesSourcesInTurnAndKeepsEachSourcesOrder) {
                                            "flood2", "flood3",  "flood4"};
     EXPECT_EQ(drain(q), want);
     EXPECT_EQ(q.size(), 0u);
-    EXPECT_EQ(q.sources(), 0u);  // an idle source is forgotten
+    EXPECT_EQ(q.sources(), 0u);  // no source holds a turn once drained
 }
 
 TEST(FairQueue, ASourceThatComesBackWaitsForItsTurnBehindTheOthers) {

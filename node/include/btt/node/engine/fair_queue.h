@@ -38,10 +38,14 @@ public:
         const auto it = m_by_source.find(source);
         std::optional<Work> out(std::move(it->second.front()));
         it->second.pop_front();
-        if (it->second.empty())
-            m_by_source.erase(it);  // an idle source costs nothing
-        else
+        if (!it->second.empty()) {
             m_turns.push_back(source);
+        } else if (m_by_source.size() > kKeptIdleSources) {
+            // An idle source's FIFO is kept for its next item (a busy stream empties and
+            // refills it all the time: freeing it each time costs an allocation per item),
+            // but only while few sources are known; past that, idle ones are forgotten.
+            m_by_source.erase(it);
+        }
         --m_size;
         return out;
     }
@@ -56,12 +60,14 @@ public:
         const auto it = m_by_source.find(source);
         return it == m_by_source.end() ? 0 : it->second.size();
     }
+    // Sources with work queued.
     [[nodiscard]] std::size_t sources() const {
         std::lock_guard lock(m_mutex);
-        return m_by_source.size();
+        return m_turns.size();
     }
 
 private:
+    static constexpr std::size_t kKeptIdleSources = 64;
     mutable std::mutex m_mutex;
     std::unordered_map<std::uint64_t, std::deque<Work>> m_by_source;
     std::deque<std::uint64_t> m_turns;  // sources with work, in the order they are served
