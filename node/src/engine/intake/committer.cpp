@@ -190,13 +190,19 @@ void Intake::Committer::commit(std::vector<Item>& items) {
             spdlog::error("intake: batch {} ({} proofs, {} transitions) not committed: {}",
                           rows.empty() ? 0 : stored.header.seq, rows.size(), moves.size(),
                           committed.error().message());
+            // Intake stops judging on the lost state before anyone hears of the failure: a
+            // client that resends at once must find it down (a retry answer), never judged
+            // against the amounts this batch held (amount_not_increasing, final, for an
+            // amount that is not stored).
+            const std::uint64_t recovery_epoch = begin_recovery();
             for (auto* it : leaves)
                 fail(*it);
             for (auto* it : dups)
                 fail(*it);
             for (auto* it : transitions)
                 fail(*it);
-            recover(rows.empty() ? std::nullopt : std::optional<StoredBatch>(stored), updates);
+            recover(rows.empty() ? std::nullopt : std::optional<StoredBatch>(stored), updates,
+                    recovery_epoch);
             return;
         }
     }
@@ -332,14 +338,18 @@ void Intake::Committer::post_committed(std::vector<CommittedUpdate> updates) {
     }
 }
 
-void Intake::Committer::recover(const std::optional<StoredBatch>& attempted,
-                                const std::vector<CommittedUpdate>& touched) {
+std::uint64_t Intake::Committer::begin_recovery() {
     // From here until the rollback reaches the shards, nothing new is accepted, and
     // everything judged before it is answered store_unavailable (older epoch).
     intake.m_store_down.store(true);
     if (intake.m_options.metrics != nullptr)
         intake.m_options.metrics->store_available(false);
-    const std::uint64_t epoch = intake.m_epoch.fetch_add(1) + 1;
+    return intake.m_epoch.fetch_add(1) + 1;
+}
+
+void Intake::Committer::recover(const std::optional<StoredBatch>& attempted,
+                                const std::vector<CommittedUpdate>& touched,
+                                std::uint64_t epoch) {
     auto backoff = std::chrono::milliseconds(100);
     // What the database says now about every channel the failed commit touched: it may
     // have committed after all (in doubt), and durable is whatever it holds.

@@ -146,8 +146,11 @@ struct Intake::Committer {
 
 private:
     void commit(std::vector<Item>& items);
+    // Sets intake down and starts a new epoch; returns it. Before any failed item is
+    // answered.
+    std::uint64_t begin_recovery();
     void recover(const std::optional<StoredBatch>& attempted,
-                 const std::vector<CommittedUpdate>& touched);
+                 const std::vector<CommittedUpdate>& touched, std::uint64_t epoch);
     void fail(Item& item);
     void answer_stale();
     void post_committed(std::vector<CommittedUpdate> updates);
@@ -192,6 +195,7 @@ private:
     using Located = std::pair<std::shared_ptr<const CommittedBatch>, std::uint32_t>;
 
     void answer(Pending& p);
+    void count_reads(std::uint64_t n);
     std::optional<Located> locate(const Item& item, const RecentBatches& recent);
     std::shared_ptr<const CommittedBatch> batch_by_seq(std::uint64_t seq,
                                                        const RecentBatches& recent);
