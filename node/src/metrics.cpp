@@ -131,6 +131,7 @@ struct Metrics::Impl {
     prometheus::Histogram* commit_batch_size = nullptr;
     prometheus::Histogram* commit_latency = nullptr;
     prometheus::Counter* commit_failures = nullptr;
+    prometheus::Counter* duplicate_store_reads = nullptr;
     prometheus::Gauge* store_up = nullptr;
 
     prometheus::Gauge* open_channels = nullptr;
@@ -197,6 +198,9 @@ struct Metrics::Impl {
                              "Seconds to commit one group-commit batch", kCommitLatencyBuckets);
         commit_failures = &plain_counter(r, "bttnode_commit_failures_total",
                                          "Group-commit batches that did not commit");
+        duplicate_store_reads =
+            &plain_counter(r, "bttnode_duplicate_store_reads_total",
+                           "Database reads made to answer duplicates no cache held");
         store_up = &plain_gauge(r, "bttnode_store_up", "1 while PostgreSQL answers");
 
         open_channels = &plain_gauge(r, "bttnode_open_channels", "Channels OPEN or CLOSING");
@@ -307,6 +311,10 @@ void Metrics::commit(std::size_t proofs, double seconds) {
 
 void Metrics::commit_failed() {
     m_impl->commit_failures->Increment();
+}
+
+void Metrics::duplicate_store_reads(std::uint64_t reads) {
+    m_impl->duplicate_store_reads->Increment(static_cast<double>(reads));
 }
 
 void Metrics::store_available(bool up) {

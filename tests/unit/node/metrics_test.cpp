@@ -245,6 +245,7 @@ const std::map<std::string, std::string> kDuplicate = {{"outcome", "duplicate"},
 // Every plain (label-less) gauge and counter the node promises, with its type.
 const std::vector<std::pair<std::string, std::string>> kPlainSeries = {
     {"bttnode_commit_failures_total", "counter"},
+    {"bttnode_duplicate_store_reads_total", "counter"},
     {"bttnode_store_up", "gauge"},
     {"bttnode_open_channels", "gauge"},
     {"bttnode_chain_head_block", "gauge"},
@@ -320,6 +321,8 @@ TEST(Metrics, EverySeriesExistsAtZeroThenMovesByExactlyWhatWasRecorded) {
     m.commit(10, 0.004);
     m.commit(3, 0.03);
     m.commit_failed();
+    m.duplicate_store_reads(1);
+    m.duplicate_store_reads(2);
     m.store_available(true);
     m.open_channels(7);
     m.chain_heights(/*head=*/1000, /*solid=*/981, /*applied=*/975);
@@ -367,6 +370,7 @@ TEST(Metrics, EverySeriesExistsAtZeroThenMovesByExactlyWhatWasRecorded) {
     EXPECT_NEAR(s.value("bttnode_commit_latency_seconds_sum").value_or(-1), 0.034, 1e-9);
     EXPECT_EQ(s.bucket("bttnode_commit_latency_seconds", 0.005), 1.0);
     EXPECT_EQ(s.value("bttnode_commit_failures_total"), 1.0);
+    EXPECT_EQ(s.value("bttnode_duplicate_store_reads_total"), 3.0);
     EXPECT_EQ(s.value("bttnode_store_up"), 1.0);
 
     EXPECT_EQ(s.value("bttnode_open_channels"), 7.0);

@@ -54,6 +54,9 @@ public:
     void commit(std::size_t proofs, double seconds);
     // bttnode_commit_failures_total: a batch that did not commit (retried or in doubt).
     void commit_failed();
+    // bttnode_duplicate_store_reads_total: database reads made to answer duplicates that
+    // no cache held (a replay flood that keeps this growing misses the caches).
+    void duplicate_store_reads(std::uint64_t reads);
     // bttnode_store_up: 1 while PostgreSQL answers, 0 while it does not.
     void store_available(bool up);
 

@@ -54,6 +54,12 @@ void Intake::Duplicates::run() {
     }
 }
 
+void Intake::Duplicates::count_reads(std::uint64_t n) {
+    intake.m_stats.duplicate_reads.fetch_add(n, std::memory_order_relaxed);
+    if (intake.m_options.metrics != nullptr)
+        intake.m_options.metrics->duplicate_store_reads(n);
+}
+
 std::shared_ptr<const CommittedBatch> Intake::Duplicates::batch_by_seq(
     std::uint64_t seq, const RecentBatches& recent) {
     if (const auto* cached = m_batches.find(seq))
@@ -67,7 +73,7 @@ std::shared_ptr<const CommittedBatch> Intake::Duplicates::batch_by_seq(
         }
     }
     // Read back and rebuilt the way the committer built it, then checked against its root.
-    intake.m_stats.duplicate_reads.fetch_add(2, std::memory_order_relaxed);
+    count_reads(2);
     const auto stored = store->batch(seq);
     const auto rows = store->batch_leaves(seq);
     if (!stored || !*stored || !rows || rows->size() != (*stored)->header.leaf_count)
@@ -100,7 +106,7 @@ std::optional<Intake::Duplicates::Located> Intake::Duplicates::locate(const Item
         }
     }
     // Older than every cache: where the database says it was committed.
-    intake.m_stats.duplicate_reads.fetch_add(1, std::memory_order_relaxed);
+    count_reads(1);
     const auto where = store->proof_location(item.channel, item.amount);
     if (!where || !*where)
         return std::nullopt;
