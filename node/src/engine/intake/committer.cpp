@@ -280,7 +280,7 @@ void Intake::Committer::commit(std::vector<Item>& items) {
     std::vector<Item> dup_items;
     for (auto* d : dups)
         dup_items.push_back(std::move(*d));
-    intake.m_duplicates->hand(dup_items, RecentBatches(recent.begin(), recent.end()));
+    intake.m_duplicates->hand(dup_items, recent);
 }
 
 void Intake::Committer::answer_stale() {

@@ -7,26 +7,29 @@
 
 namespace btt::node {
 
-void Intake::Duplicates::hand(std::vector<Item>& dups, const RecentBatches& recent) {
+void Intake::Duplicates::hand(std::vector<Item>& dups,
+                              const std::deque<std::shared_ptr<const CommittedBatch>>& recent) {
     if (dups.empty())
-        return;
-    const auto snapshot = std::make_shared<const RecentBatches>(recent);
+        return;  // the common case: nothing copied
+    const auto snapshot = std::make_shared<const RecentBatches>(recent.begin(), recent.end());
     const auto& opt = intake.m_options;
-    bool queued = false;
+    std::vector<Item*> refused;
     {
         std::lock_guard lock(m_mutex);
         for (auto& d : dups) {
             if (m_queue.size() >= opt.duplicate_queue_limit ||
                 m_queue.size_of(d.source) >= opt.duplicate_queue_per_source) {
-                intake.reply_now(d.sink, d.slot, d.request_id, channels::Reject::Overloaded, 0);
+                refused.push_back(&d);
                 continue;
             }
             m_queue.push(d.source, Pending{std::move(d), snapshot});
-            queued = true;
         }
     }
-    if (queued)
+    if (refused.size() < dups.size())
         m_wake.notify_one();
+    // Answered outside the lock: a stream's write must not hold up the answerer's thread.
+    for (auto* d : refused)
+        intake.reply_now(d->sink, d->slot, d->request_id, channels::Reject::Overloaded, 0);
 }
 
 void Intake::Duplicates::finish() {

@@ -168,7 +168,8 @@ private:
 struct Intake::Duplicates {
     explicit Duplicates(Intake& owner) : intake(owner) {}
     // From the committer, once the batch that carried them is committed.
-    void hand(std::vector<Item>& dups, const RecentBatches& recent);
+    void hand(std::vector<Item>& dups,
+              const std::deque<std::shared_ptr<const CommittedBatch>>& recent);
     void run();
     // Answers what is queued, then leaves run(). After the committer's thread is joined.
     void finish();
