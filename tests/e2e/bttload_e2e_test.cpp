@@ -23,18 +23,21 @@ std::pair<int, std::string> run(const std::string& command) {
     return run_command(command);
 }
 
+// alice's and carol's keys as a trondev genesis keys file (mode 0600): bttload's payers.
+std::string write_payer_keys(const NodeRig& rig) {
+    const std::string keys = rig.folder() + "/payers.keys.json";
+    nlohmann::json k = nlohmann::json::array();
+    for (const auto* who : {"alice", "carol"})
+        k.push_back({{"address", tk::actor(who).to_base58()}, {"private_key", tk::actor_key(who).to_hex()}});
+    std::ofstream(keys) << k.dump();
+    std::filesystem::permissions(keys, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    return keys;
+}
+
 TEST(BttloadE2E, OpensChannelsStreamsProofsAndReportsAnErrorFreeJsonSummary) {
     NodeRig rig;
     rig.start_node();
-    const std::string keys = rig.folder() + "/payers.keys.json";
-    {
-        nlohmann::json k = nlohmann::json::array();
-        for (const auto* who : {"alice", "carol"}) {
-            k.push_back({{"address", tk::actor(who).to_base58()}, {"private_key", tk::actor_key(who).to_hex()}});
-        }
-        std::ofstream(keys) << k.dump();
-    }
-    std::filesystem::permissions(keys, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const std::string keys = write_payer_keys(rig);
     const auto chain = rig.chain_addresses();
     const auto [code, out] = run(std::string(BTTLOAD_EXE) + " --node " + rig.node_address() + " --tron " +
                                  chain.first + " --tron-solidity " + chain.second + " --keys-file " + keys +
@@ -63,15 +66,7 @@ TEST(BttloadE2E, OpensChannelsStreamsProofsAndReportsAnErrorFreeJsonSummary) {
 TEST(BttloadE2E, EveryAttackerBesideAnHonestLoadLeavesTheHonestAnswersRight) {
     NodeRig rig;
     rig.start_node();
-    const std::string keys = rig.folder() + "/payers.keys.json";
-    {
-        nlohmann::json k = nlohmann::json::array();
-        for (const auto* who : {"alice", "carol"}) {
-            k.push_back({{"address", tk::actor(who).to_base58()}, {"private_key", tk::actor_key(who).to_hex()}});
-        }
-        std::ofstream(keys) << k.dump();
-    }
-    std::filesystem::permissions(keys, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const std::string keys = write_payer_keys(rig);
     const auto chain = rig.chain_addresses();
     const std::string channels_file = rig.folder() + "/attack.channels";
     const std::string common = std::string(BTTLOAD_EXE) + " --node " + rig.node_address() +

@@ -38,6 +38,16 @@ struct IntakeRig {
         intake->submit(sink, slot, slot + 1000, std::move(msg));
         return slot;
     }
+    // `count` copies of `msg` from one connection; the first one's slot.
+    std::uint64_t send_from(Intake::Source source, const channels::ProofMsg& msg,
+                            std::uint64_t count) {
+        const auto first = next_slot;
+        for (std::uint64_t i = 0; i < count; ++i) {
+            const auto slot = next_slot++;
+            intake->submit(sink, slot, slot, msg, source);
+        }
+        return first;
+    }
     ProofReply send_and_wait(channels::ProofMsg msg) {
         const auto slot = send(std::move(msg));
         EXPECT_TRUE(sink->wait_for(slot + 1));
@@ -335,11 +345,7 @@ TEST(Intake, AnswersReplayedDuplicatesFromMemoryAfterTheFirstDatabaseRead) {
     EXPECT_EQ(stats.duplicate_reads.load(), 0u);
     const auto attacker = Intake::source_of("ipv4:127.0.0.1:40001");
     constexpr std::uint64_t kReplays = 300;
-    const auto first = rig.next_slot;
-    for (std::uint64_t i = 0; i < kReplays; ++i) {
-        const auto slot = rig.next_slot++;
-        rig.intake->submit(rig.sink, slot, slot, proof(a.id, 1), attacker);
-    }
+    const auto first = rig.send_from(attacker, proof(a.id, 1), kReplays);
     ASSERT_TRUE(rig.sink->wait_for(first + kReplays));
     for (std::uint64_t i = first; i < first + kReplays; ++i) {
         const auto r = rig.sink->one(i);
@@ -359,6 +365,39 @@ TEST(Intake, AnswersReplayedDuplicatesFromMemoryAfterTheFirstDatabaseRead) {
     EXPECT_EQ(rig.send_and_wait(proof(a.id, 2)).outcome, Outcome::Accepted);
 }
 
+// A duplicate older than every cache while PostgreSQL is gone: store_unavailable (retry),
+// never a wrong or missing receipt; once it is back, the same proof is answered with its
+// original receipt.
+TEST(Intake, AnswersAnUncachedDuplicateStoreUnavailableWhilePostgresIsDownThenItsReceipt) {
+    IntakeRig rig;
+    auto a = test_channel(4), b = test_channel(5);
+    open_channels(rig.store, {a, b});
+    rig.start();
+    const auto original = rig.send_and_wait(proof(a.id, 1));
+    ASSERT_EQ(original.outcome, Outcome::Accepted);
+    for (std::uint64_t i = 1; i <= 20; ++i)  // `a` leaves the recent batches
+        ASSERT_EQ(rig.send_and_wait(proof(b.id, i)).outcome, Outcome::Accepted);
+    testkit::pg().stop_immediately();
+    const auto down = rig.send_and_wait(proof(a.id, 1));
+    EXPECT_EQ(down.outcome, Outcome::Rejected);
+    EXPECT_EQ(down.reason, Reject::StoreUnavailable);
+    EXPECT_FALSE(down.batch);
+    testkit::pg().restart();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    ProofReply up;
+    while (std::chrono::steady_clock::now() < deadline) {
+        up = rig.send_and_wait(proof(a.id, 1));
+        if (up.outcome == Outcome::Duplicate)
+            break;
+        ASSERT_EQ(up.reason, Reject::StoreUnavailable);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(up.outcome, Outcome::Duplicate);
+    EXPECT_TRUE(receipt_holds(up, a.id));
+    EXPECT_EQ(up.batch->header.seq, original.batch->header.seq);
+    EXPECT_EQ(up.leaf_index, original.leaf_index);
+}
+
 // The duplicate answerer's queue is bounded per source: a replay flood is refused
 // `overloaded` past its share, and another connection's duplicate in the same batch is
 // still answered with its receipt.
@@ -375,13 +414,8 @@ TEST(Intake, RefusesAReplayFloodOverloadedPastItsShareAndStillAnswersOthersDupli
     const auto attacker = Intake::source_of("ipv4:127.0.0.1:40001");
     const auto honest = Intake::source_of("ipv4:127.0.0.1:40002");
     constexpr std::uint64_t kFlood = 500;
-    const auto first = rig.next_slot;
-    for (std::uint64_t i = 0; i < kFlood; ++i) {
-        const auto slot = rig.next_slot++;
-        rig.intake->submit(rig.sink, slot, slot, proof(a.id, 1), attacker);
-    }
-    const auto honest_slot = rig.next_slot++;
-    rig.intake->submit(rig.sink, honest_slot, honest_slot, proof(b.id, 1), honest);
+    const auto first = rig.send_from(attacker, proof(a.id, 1), kFlood);
+    const auto honest_slot = rig.send_from(honest, proof(b.id, 1), 1);
     ASSERT_TRUE(rig.sink->wait_for(honest_slot + 1));
     std::size_t answered = 0, refused = 0;
     for (std::uint64_t i = first; i < first + kFlood; ++i) {
