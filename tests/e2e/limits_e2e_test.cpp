@@ -89,7 +89,9 @@ TEST(LimitsE2E, WatchersBeyondTheNodesBoundAreRefusedAndAFreedPlaceIsTakenAgain)
 }
 
 TEST(LimitsE2E, SixteenWatchersOfOneChannelPerConnectionAndAnotherConnectionStillWatches) {
-    NodeRig rig;
+    // More streams per connection than watchers per channel (the default is 16, the same
+    // number): the seventeenth must meet the watcher bound, not wait for a stream slot.
+    NodeRig rig(limits("streams_per_connection = 64\n"));
     rig.start_node();
     const auto id = rig.open_channel(tk::alice(), tk::actor("bob"), 5'000'000);
     auto stub = v1::ChannelService::NewStub(own_connection(rig));

@@ -285,6 +285,9 @@ TEST(Intake, ServesConnectionsInTurnSoAFloodOfBadSignaturesDoesNotQueueAheadOfOt
         flood.push_back(proof(target.id, i + 1, stranger));
     for (std::uint64_t i = 0; i < kFlood; ++i)
         rig.intake->submit(sink, i, i, std::move(flood[i]), attacker);
+    // Whatever the shard has judged while the flood was being submitted is behind us:
+    // from here, the honest proofs must take turns with what is left of the flood.
+    const auto answered_before_honest = sink->order().size();
     for (std::uint64_t i = 0; i < kHonest; ++i)
         rig.intake->submit(sink, kFlood + i, kFlood + i, proof(victim.id, i + 1), honest);
     ASSERT_TRUE(sink->wait_for(kFlood + kHonest));
@@ -294,11 +297,16 @@ TEST(Intake, ServesConnectionsInTurnSoAFloodOfBadSignaturesDoesNotQueueAheadOfOt
         if (order[i] >= kFlood)
             last_honest = i;
     }
+    // Of the flood still queued when the honest proofs came, most must be answered after
+    // the honest connection's last answer when connections take turns (the honest ones
+    // also wait for their commit, a few ms of flood answers); without turns, none is.
+    const auto flood_left = kFlood - answered_before_honest;
+    ASSERT_GT(flood_left, kFlood / 4)
+        << "the shard judged the flood about as fast as it was submitted: nothing to compare";
     const auto flood_after = order.size() - 1 - last_honest;
-    // Submitting takes a few ms; judging the flood ~40 us a proof on one core (160 ms).
-    EXPECT_GE(flood_after, kFlood / 2) << "the honest connection's last answer came after "
-                                       << (kFlood - flood_after) << " of " << kFlood
-                                       << " flood answers";
+    EXPECT_GE(flood_after, flood_left / 2)
+        << answered_before_honest << " flood answers before the honest proofs came; of the "
+        << flood_left << " left, only " << flood_after << " came after the honest's last";
 }
 
 TEST(Intake, AnswersADuplicateAfterARestartWithTheStoredBatchReceipt) {
